@@ -37,6 +37,20 @@ impl DummyRng {
         items[self.rng.usize(..items.len())]
     }
 
+    /// One of `items`, of any type.
+    ///
+    /// # Panics
+    ///
+    /// When `items` is empty.
+    pub fn choose<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.rng.usize(..items.len())]
+    }
+
+    /// True `percent` times in a hundred.
+    pub fn chance(&mut self, percent: u8) -> bool {
+        self.rng.u8(0..100) < percent
+    }
+
     /// `n` decimal digits.
     pub fn digits(&mut self, n: usize) -> String {
         (0..n).map(|_| char::from(b'0' + self.rng.u8(0..10))).collect()

@@ -1,9 +1,12 @@
 //! The reference DGI job types: leasing, prospect, work orders (PKB) and
 //! parts inbound, one module each, registered with `#[job_type]`.
 
+mod fake;
 pub mod leasing;
+pub mod prospect;
 
 pub use leasing::Leasing;
+pub use prospect::Prospect;
 
 /// Makes sure this crate is linked, so that its job types are registered.
 ///
@@ -13,5 +16,6 @@ pub use leasing::Leasing;
 /// registry.
 #[inline(never)]
 pub fn link() -> usize {
-    std::hint::black_box(leasing::SCHEMA.fields.len())
+    let schemas = [&leasing::SCHEMA, &prospect::SCHEMA];
+    std::hint::black_box(schemas.iter().map(|s| s.fields.len()).sum())
 }

@@ -1,0 +1,6 @@
+use dgi_core::job_type;
+
+#[job_type(code = "leasing", label = "Leasing", endpoint = "/lsng/read", crate = "dgi core")]
+pub struct Leasing;
+
+fn main() {}
