@@ -83,7 +83,11 @@ mod tests {
     #[test]
     fn credentials_never_print() {
         let creds = Credentials::new("key-visible-123", "secret-visible-456");
-        for shown in [format!("{creds:?}"), format!("{creds}"), format!("{creds:#?}")] {
+        for shown in [
+            format!("{creds:?}"),
+            format!("{creds}"),
+            format!("{creds:#?}"),
+        ] {
             assert!(!shown.contains("visible"), "{shown}");
             assert!(shown.contains("redacted"), "{shown}");
         }

@@ -19,7 +19,9 @@ impl DummyRng {
     pub fn for_day(job_type: &str, dealer_id: &str, day: NaiveDate) -> Self {
         let mut hasher = DefaultHasher::new();
         (job_type, dealer_id, day).hash(&mut hasher);
-        Self { rng: fastrand::Rng::with_seed(hasher.finish()) }
+        Self {
+            rng: fastrand::Rng::with_seed(hasher.finish()),
+        }
     }
 
     /// A whole number in `range`.
@@ -53,7 +55,9 @@ impl DummyRng {
 
     /// `n` decimal digits.
     pub fn digits(&mut self, n: usize) -> String {
-        (0..n).map(|_| char::from(b'0' + self.rng.u8(0..10))).collect()
+        (0..n)
+            .map(|_| char::from(b'0' + self.rng.u8(0..10)))
+            .collect()
     }
 
     /// `n` upper-case letters.
@@ -71,7 +75,11 @@ impl DummyRng {
 /// The days that `window` touches, first to last.
 pub fn days(window: &Window) -> impl Iterator<Item = NaiveDate> {
     let last = window.to.date();
-    window.from.date().iter_days().take_while(move |d| *d <= last)
+    window
+        .from
+        .date()
+        .iter_days()
+        .take_while(move |d| *d <= last)
 }
 
 /// Whether `time` falls inside `window`.

@@ -81,6 +81,8 @@ inventory::collect!(Registration);
 
 impl std::fmt::Debug for dyn JobType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("JobType").field("key", &self.schema().key).finish_non_exhaustive()
+        f.debug_struct("JobType")
+            .field("key", &self.schema().key)
+            .finish_non_exhaustive()
     }
 }

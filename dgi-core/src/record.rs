@@ -82,7 +82,12 @@ impl Record {
     ///
     /// A [`RecordRejection`] when the element is not an object or has no key.
     pub fn decode(schema: &Schema, raw: &Json) -> Result<Self, Box<RecordRejection>> {
-        let reject = |reason: String| Box::new(RecordRejection { reason, raw: raw.clone() });
+        let reject = |reason: String| {
+            Box::new(RecordRejection {
+                reason,
+                raw: raw.clone(),
+            })
+        };
         let Json::Object(object) = raw else {
             return Err(reject("the element is not an object".into()));
         };
@@ -96,7 +101,9 @@ impl Record {
             Some(Value::Text(k)) if !k.is_empty() => k.clone(),
             _ => return Err(reject(format!("the key `{}` is missing", schema.key))),
         };
-        let dealer_id = fields.take(DEALER_FIELD, &[]).and_then(|(_, v)| text_of(&v));
+        let dealer_id = fields
+            .take(DEALER_FIELD, &[])
+            .and_then(|(_, v)| text_of(&v));
 
         let mut children = Vec::with_capacity(schema.children.len());
         for child in schema.children {
@@ -123,7 +130,14 @@ impl Record {
             children.push(lines);
         }
         extra.unknown = fields.rest();
-        Ok(Self { key, dealer_id, values, children, extra, problems })
+        Ok(Self {
+            key,
+            dealer_id,
+            values,
+            children,
+            extra,
+            problems,
+        })
     }
 
     /// The record as the API writes it: exact field names, `dealerId` set to
@@ -153,7 +167,10 @@ impl Record {
         let mut invalid = std::mem::take(&mut self.extra.invalid);
         let mut problems = std::mem::take(&mut self.problems);
         let dealer_id = self.dealer_id.take();
-        *self = Self { children: old_children, ..other.clone() };
+        *self = Self {
+            children: old_children,
+            ..other.clone()
+        };
         for (mine, theirs) in self.children.iter_mut().zip(other.children) {
             mine.extend(theirs);
         }
@@ -177,7 +194,10 @@ pub fn merge_by_key(records: Vec<Record>, default_dealer: &str) -> Vec<Record> {
     let mut index: HashMap<(String, String), usize> = HashMap::new();
     let mut merged: Vec<Record> = Vec::with_capacity(records.len());
     for record in records {
-        let dealer = record.dealer_id.clone().unwrap_or_else(|| default_dealer.to_owned());
+        let dealer = record
+            .dealer_id
+            .clone()
+            .unwrap_or_else(|| default_dealer.to_owned());
         match index.get(&(dealer.clone(), record.key.clone())) {
             Some(&i) => merged[i].absorb(record),
             None => {
@@ -197,7 +217,10 @@ fn read_line(fields: &[Field], raw: &Json, path: &str, problems: &mut Vec<FieldP
             reason: "the line is not an object".into(),
         });
         extra.invalid.insert(String::new(), raw.clone());
-        return Line { values: vec![Value::Null; fields.len()], extra };
+        return Line {
+            values: vec![Value::Null; fields.len()],
+            extra,
+        };
     };
     let mut found = Fields::new(object);
     let values = read_fields(fields, &mut found, path, &mut extra, problems);
@@ -219,7 +242,10 @@ fn read_fields(
                 return Value::Null;
             };
             Value::read(field.kind, &raw).unwrap_or_else(|reason| {
-                problems.push(FieldProblem { path: format!("{path}{name}"), reason });
+                problems.push(FieldProblem {
+                    path: format!("{path}{name}"),
+                    reason,
+                });
                 extra.invalid.insert(field.name.into(), raw);
                 Value::Null
             })
@@ -285,8 +311,15 @@ mod tests {
     const LINE: &[Field] = &[Field::text("idJob"), Field::integer("kuantitas")];
     const SCHEMA: Schema = Schema {
         key: "noWorkOrder",
-        fields: &[Field::text("noWorkOrder"), Field::decimal("total"), Field::date("tanggal")],
-        children: &[Child { name: "parts", fields: LINE }],
+        fields: &[
+            Field::text("noWorkOrder"),
+            Field::decimal("total"),
+            Field::date("tanggal"),
+        ],
+        children: &[Child {
+            name: "parts",
+            fields: LINE,
+        }],
         filters: &[],
     };
 
@@ -306,7 +339,10 @@ mod tests {
         assert_eq!(r.problems[0].path, "tanggal");
         assert_eq!(r.extra.invalid["tanggal"], json!("32/13/2018"));
         assert_eq!(r.extra.unknown["surprise"], json!(7));
-        assert_eq!(r.children[0][0].values, [Value::Text("BA082".into()), Value::Integer(2)]);
+        assert_eq!(
+            r.children[0][0].values,
+            [Value::Text("BA082".into()), Value::Integer(2)]
+        );
         assert_eq!(r.children[0][0].extra.unknown["note"], json!("x"));
 
         let back = r.to_json(&SCHEMA, "08138");
@@ -328,10 +364,17 @@ mod tests {
         let a = json!({"noWorkOrder": "WO/1", "parts": [{"idJob": "A"}]});
         let b = json!({"noWorkOrder": "WO/1 ", "total": 5, "parts": [{"idJob": "A"}]});
         let c = json!({"noWorkOrder": "WO/2", "parts": []});
-        let records = [a, b, c].iter().map(|r| Record::decode(&SCHEMA, r).expect("ok")).collect();
+        let records = [a, b, c]
+            .iter()
+            .map(|r| Record::decode(&SCHEMA, r).expect("ok"))
+            .collect();
         let merged = merge_by_key(records, "08138");
         assert_eq!(merged.len(), 2);
-        assert_eq!(merged[0].children[0].len(), 2, "both lines kept, even with one idJob");
+        assert_eq!(
+            merged[0].children[0].len(),
+            2,
+            "both lines kept, even with one idJob"
+        );
         assert_eq!(merged[0].values[1], Value::Decimal(5.into()));
     }
 

@@ -30,7 +30,11 @@ impl Entry {
     /// The tables of the child lines, in the schema's order.
     pub fn child_tables(&self) -> Vec<String> {
         let schema = self.job_type.schema();
-        schema.children.iter().map(|c| format!("{}_{}", self.meta.code, snake_case(c.name))).collect()
+        schema
+            .children
+            .iter()
+            .map(|c| format!("{}_{}", self.meta.code, snake_case(c.name)))
+            .collect()
     }
 }
 
@@ -72,7 +76,10 @@ impl Registry {
     ) -> Result<Self> {
         let mut entries: Vec<Entry> = registrations
             .into_iter()
-            .map(|r| Entry { meta: r.meta, job_type: (r.build)() })
+            .map(|r| Entry {
+                meta: r.meta,
+                job_type: (r.build)(),
+            })
             .collect();
         entries.sort_by_key(|e| e.meta.code);
         check(&entries)?;
@@ -85,10 +92,13 @@ impl Registry {
     ///
     /// [`Error::UnknownJobType`], listing the known codes.
     pub fn get(&self, code: &str) -> Result<&Entry> {
-        self.entries.iter().find(|e| e.meta.code == code).ok_or_else(|| Error::UnknownJobType {
-            code: code.into(),
-            known: self.codes().join(", "),
-        })
+        self.entries
+            .iter()
+            .find(|e| e.meta.code == code)
+            .ok_or_else(|| Error::UnknownJobType {
+                code: code.into(),
+                known: self.codes().join(", "),
+            })
     }
 
     /// Every job type, sorted by code.
@@ -120,8 +130,14 @@ fn check(entries: &[Entry]) -> Result<()> {
             .job_type
             .schema()
             .check()
-            .map_err(|reason| Error::InvalidJobType { code: code.into(), reason })?;
-        let mut claims = vec![("code", code.to_owned()), ("endpoint", entry.meta.endpoint.into())];
+            .map_err(|reason| Error::InvalidJobType {
+                code: code.into(),
+                reason,
+            })?;
+        let mut claims = vec![
+            ("code", code.to_owned()),
+            ("endpoint", entry.meta.endpoint.into()),
+        ];
         claims.push(("table", entry.table().into()));
         claims.extend(entry.child_tables().into_iter().map(|t| ("table", t)));
         for (what, value) in claims {

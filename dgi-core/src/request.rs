@@ -22,7 +22,10 @@ impl PullRequest {
     /// The JSON body: `fromTime`, `toTime`, `dealerId`, then the filters.
     pub fn body(&self) -> Json {
         let mut body = Map::new();
-        body.insert("fromTime".into(), Json::String(format_time(self.window.from)));
+        body.insert(
+            "fromTime".into(),
+            Json::String(format_time(self.window.from)),
+        );
         body.insert("toTime".into(), Json::String(format_time(self.window.to)));
         body.insert("dealerId".into(), Json::String(self.dealer_id.clone()));
         for (name, value) in &self.filters {

@@ -42,14 +42,18 @@ pub struct RunRequest {
 /// [`Error::UnknownDealer`], [`Error::MissingCredentials`],
 /// [`Error::InvalidWindow`] before any call; then the client's errors and
 /// [`Error::Database`].
-pub async fn run_job(storage: &Storage, registry: &Registry, request: &RunRequest) -> Result<Report> {
+pub async fn run_job(
+    storage: &Storage,
+    registry: &Registry,
+    request: &RunRequest,
+) -> Result<Report> {
     let entry = registry.get(&request.job_type)?;
     let span = tracing::info_span!("job", job_type = entry.code(), dealer = %request.dealer_id);
     async {
         let started = Utc::now().naive_utc();
         let result = execute(storage, entry, request, started).await;
         if let Err(error) = &result {
-            tracing::warn!(%error, "job failed");
+            tracing::debug!(%error, "job failed");
             let entry = run_entry(request, started, "failed", &Report::default(), Some(error));
             if let Err(log_error) = log_run(storage.connection(), entry, Vec::new()).await {
                 tracing::warn!(error = %log_error, "could not log the failed run");
@@ -94,11 +98,16 @@ async fn execute(
     let records = merge_by_key(records, &dealer.id);
 
     let tx = storage.connection().begin().await?;
-    let ctx = StoreContext { entry, dealer_id: &dealer.id };
+    let ctx = StoreContext {
+        entry,
+        dealer_id: &dealer.id,
+    };
     let stored = entry.job_type.processor().store(&tx, &ctx, records).await?;
     report.add(&stored);
     report.rejected = rejections.len();
-    let rejections = rejections.into_iter().map(|r| rejected_entry(entry, &dealer.id, r));
+    let rejections = rejections
+        .into_iter()
+        .map(|r| rejected_entry(entry, &dealer.id, r));
     let log = run_entry(request, started, "succeeded", &report, None);
     log_run(&tx, log, rejections.collect()).await?;
     tx.commit().await?;
@@ -115,11 +124,18 @@ async fn execute(
 
 fn check_filters(entry: &Entry, filters: &Filters) -> Result<()> {
     let accepted = entry.job_type.schema().filters;
-    match filters.iter().find(|(name, _)| !accepted.contains(&name.as_str())) {
+    match filters
+        .iter()
+        .find(|(name, _)| !accepted.contains(&name.as_str()))
+    {
         Some((name, _)) => Err(Error::UnknownFilter {
             job_type: entry.code().into(),
             filter: name.clone(),
-            accepted: if accepted.is_empty() { "none".into() } else { accepted.join(", ") },
+            accepted: if accepted.is_empty() {
+                "none".into()
+            } else {
+                accepted.join(", ")
+            },
         }),
         None => Ok(()),
     }
@@ -152,7 +168,11 @@ async fn fetch(
         DealerSource::Dummy => {
             for piece in pieces {
                 let generated = entry.job_type.generate(&dealer.id, piece);
-                raw.extend(generated.into_iter().filter(|r| matches_filters(r, filters)));
+                raw.extend(
+                    generated
+                        .into_iter()
+                        .filter(|r| matches_filters(r, filters)),
+                );
             }
         }
     }
@@ -175,11 +195,15 @@ fn decode(entry: &Entry, raw: Vec<Json>) -> (Vec<Record>, Vec<RecordRejection>) 
 /// Whether a record, as the API sends it, passes every filter: the field of
 /// that name, on the record or on any of its lines, equals the value.
 pub fn matches_filters(record: &Json, filters: &Filters) -> bool {
-    filters.iter().all(|(name, wanted)| has_value(record, name, wanted.trim()))
+    filters
+        .iter()
+        .all(|(name, wanted)| has_value(record, name, wanted.trim()))
 }
 
 fn has_value(value: &Json, name: &str, wanted: &str) -> bool {
-    let Json::Object(object) = value else { return false };
+    let Json::Object(object) = value else {
+        return false;
+    };
     object.iter().any(|(key, field)| match field {
         Json::Array(lines) => lines.iter().any(|line| has_value(line, name, wanted)),
         Json::String(s) => key.eq_ignore_ascii_case(name) && s.trim() == wanted,
@@ -196,8 +220,11 @@ fn run_entry(
     error: Option<&Error>,
 ) -> run::ActiveModel {
     let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
-    let filters: serde_json::Map<String, Json> =
-        request.filters.iter().map(|(k, v)| (k.clone(), Json::String(v.clone()))).collect();
+    let filters: serde_json::Map<String, Json> = request
+        .filters
+        .iter()
+        .map(|(k, v)| (k.clone(), Json::String(v.clone())))
+        .collect();
     run::ActiveModel {
         id: NotSet,
         job_type: Set(request.job_type.clone()),
@@ -218,7 +245,11 @@ fn run_entry(
     }
 }
 
-fn rejected_entry(entry: &Entry, dealer: &str, rejection: RecordRejection) -> rejected::ActiveModel {
+fn rejected_entry(
+    entry: &Entry,
+    dealer: &str,
+    rejection: RecordRejection,
+) -> rejected::ActiveModel {
     rejected::ActiveModel {
         id: NotSet,
         job_type: Set(entry.code().into()),

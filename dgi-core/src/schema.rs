@@ -62,7 +62,11 @@ impl Field {
 
     /// A field of any kind.
     pub const fn new(name: &'static str, kind: FieldKind) -> Self {
-        Self { name, kind, aliases: &[] }
+        Self {
+            name,
+            kind,
+            aliases: &[],
+        }
     }
 
     /// The same field, also read under `aliases`.
@@ -139,7 +143,10 @@ impl Schema {
 
 fn first_duplicate(names: &mut [String]) -> Option<String> {
     names.sort();
-    names.windows(2).find(|w| w[0] == w[1]).map(|w| w[0].clone())
+    names
+        .windows(2)
+        .find(|w| w[0] == w[1])
+        .map(|w| w[0].clone())
 }
 
 /// `idDokumenPengajuan` -> `id_dokumen_pengajuan`, `idPOFinanceCompany` ->

@@ -196,7 +196,11 @@ pub fn read_time(text: &str) -> Result<NaiveTime, String> {
 
 fn format_time_of_day(t: NaiveTime) -> String {
     use chrono::Timelike;
-    if t.second() == 0 { t.format("%H:%M").to_string() } else { t.format("%H:%M:%S").to_string() }
+    if t.second() == 0 {
+        t.format("%H:%M").to_string()
+    } else {
+        t.format("%H:%M:%S").to_string()
+    }
 }
 
 fn decimal_to_json(d: Decimal) -> Json {
@@ -206,7 +210,9 @@ fn decimal_to_json(d: Decimal) -> Json {
     {
         return Json::from(i);
     }
-    serde_json::Number::from_str(&d.to_string()).map(Json::Number).unwrap_or(Json::Null)
+    serde_json::Number::from_str(&d.to_string())
+        .map(Json::Number)
+        .unwrap_or(Json::Null)
 }
 
 fn type_name(v: &Json) -> &'static str {
@@ -232,8 +238,18 @@ mod tests {
 
     #[test]
     fn absent_spellings_read_as_null() {
-        for raw in [json!(null), json!(""), json!("  "), json!("null"), json!("NULL")] {
-            assert_eq!(Value::read(FieldKind::Decimal, &raw), Ok(Value::Null), "{raw}");
+        for raw in [
+            json!(null),
+            json!(""),
+            json!("  "),
+            json!("null"),
+            json!("NULL"),
+        ] {
+            assert_eq!(
+                Value::read(FieldKind::Decimal, &raw),
+                Ok(Value::Null),
+                "{raw}"
+            );
             assert_eq!(Value::read(FieldKind::Text, &raw), Ok(Value::Null), "{raw}");
         }
     }
@@ -245,7 +261,10 @@ mod tests {
         assert_eq!(read_decimal(&json!("20,5")), Ok(dec("20.5")));
         assert_eq!(read_decimal(&json!("20.5")), Ok(dec("20.5")));
         assert_eq!(read_decimal(&json!("0,0")), Ok(dec("0")));
-        assert_eq!(read_decimal(&json!(" 1.500.000,25 ")), Ok(dec("1500000.25")));
+        assert_eq!(
+            read_decimal(&json!(" 1.500.000,25 ")),
+            Ok(dec("1500000.25"))
+        );
         assert_eq!(read_decimal(&json!("50000000.00")), Ok(dec("50000000")));
         assert!(read_decimal(&json!("abc")).is_err());
         assert!(read_decimal(&json!([1])).is_err());
@@ -253,8 +272,14 @@ mod tests {
 
     #[test]
     fn integers_accept_integral_text() {
-        assert_eq!(Value::read(FieldKind::Integer, &json!("35")), Ok(Value::Integer(35)));
-        assert_eq!(Value::read(FieldKind::Integer, &json!(64000.0)), Ok(Value::Integer(64000)));
+        assert_eq!(
+            Value::read(FieldKind::Integer, &json!("35")),
+            Ok(Value::Integer(35))
+        );
+        assert_eq!(
+            Value::read(FieldKind::Integer, &json!(64000.0)),
+            Ok(Value::Integer(64000))
+        );
         assert!(Value::read(FieldKind::Integer, &json!("2,5")).is_err());
     }
 
@@ -277,7 +302,10 @@ mod tests {
     fn text_is_trimmed() {
         let v = Value::read(FieldKind::Text, &json!(" FIF01/12345/18/09/00001"));
         assert_eq!(v, Ok(Value::Text("FIF01/12345/18/09/00001".into())));
-        assert_eq!(Value::read(FieldKind::Text, &json!(12)), Ok(Value::Text("12".into())));
+        assert_eq!(
+            Value::read(FieldKind::Text, &json!(12)),
+            Ok(Value::Text("12".into()))
+        );
     }
 
     #[test]

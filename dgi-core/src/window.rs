@@ -45,7 +45,10 @@ impl Window {
 
     /// The last `days` days up to `now`.
     pub fn last_days(now: NaiveDateTime, days: i64) -> Self {
-        Self { from: now - Duration::days(days), to: now }
+        Self {
+            from: now - Duration::days(days),
+            to: now,
+        }
     }
 
     /// Checks the window against the API's limits and cuts it into calls.
@@ -74,7 +77,10 @@ impl Window {
         let mut start = self.from;
         loop {
             let end = (start + step).min(self.to);
-            pieces.push(Self { from: start, to: end });
+            pieces.push(Self {
+                from: start,
+                to: end,
+            });
             if end >= self.to {
                 return Ok(pieces);
             }
@@ -94,8 +100,12 @@ pub fn format_time(time: NaiveDateTime) -> String {
 ///
 /// [`Error::InvalidInput`] when the text is not in that form.
 pub fn parse_time(text: &str) -> Result<NaiveDateTime> {
-    NaiveDateTime::parse_from_str(text.trim(), REQUEST_TIME_FORMAT)
-        .map_err(|_| Error::InvalidInput { what: "time (YYYY-MM-DD HH:MM:SS)", value: text.into() })
+    NaiveDateTime::parse_from_str(text.trim(), REQUEST_TIME_FORMAT).map_err(|_| {
+        Error::InvalidInput {
+            what: "time (YYYY-MM-DD HH:MM:SS)",
+            value: text.into(),
+        }
+    })
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use dgi_core::dummy::DummyRng;
+use serde_json::Value as Json;
 
 /// A village (kelurahan) with the codes of the regions above it, in the
 /// Ministry of Home Affairs numbering that DGI records use.
@@ -15,6 +16,8 @@ pub(crate) struct Region {
     pub(crate) postcode: &'static str,
     /// The telephone area code of the city.
     area_code: &'static str,
+    /// The letters that open the city's number plates.
+    plate: &'static str,
     /// The centre, in millionths of a degree.
     latitude: i64,
     longitude: i64,
@@ -29,9 +32,14 @@ pub(crate) const REGIONS: &[Region] = &[
         village: "3174040001",
         postcode: "11470",
         area_code: "021",
+        plate: "B",
         latitude: -6_166_000,
         longitude: 106_790_000,
-        streets: &["Jl. Tanjung Duren Raya", "Jl. Kemanggisan Raya", "Jl. Daan Mogot"],
+        streets: &[
+            "Jl. Tanjung Duren Raya",
+            "Jl. Kemanggisan Raya",
+            "Jl. Daan Mogot",
+        ],
     },
     Region {
         province: "3100",
@@ -40,6 +48,7 @@ pub(crate) const REGIONS: &[Region] = &[
         village: "3172011001",
         postcode: "13220",
         area_code: "021",
+        plate: "B",
         latitude: -6_194_000,
         longitude: 106_889_000,
         streets: &["Jl. Pemuda", "Jl. Pramuka", "Jl. Balai Pustaka"],
@@ -51,6 +60,7 @@ pub(crate) const REGIONS: &[Region] = &[
         village: "3171011001",
         postcode: "12240",
         area_code: "021",
+        plate: "B",
         latitude: -6_245_000,
         longitude: 106_782_000,
         streets: &["Jl. Fatmawati", "Jl. Ciputat Raya", "Jl. Kebayoran Lama"],
@@ -62,6 +72,7 @@ pub(crate) const REGIONS: &[Region] = &[
         village: "3273011001",
         postcode: "40151",
         area_code: "022",
+        plate: "D",
         latitude: -6_877_000,
         longitude: 107_596_000,
         streets: &["Jl. Setiabudi", "Jl. Sukajadi", "Jl. Gegerkalong Hilir"],
@@ -73,6 +84,7 @@ pub(crate) const REGIONS: &[Region] = &[
         village: "3374011001",
         postcode: "50241",
         area_code: "024",
+        plate: "H",
         latitude: -6_990_000,
         longitude: 110_420_000,
         streets: &["Jl. Pandanaran", "Jl. Pemuda", "Jl. Sisingamangaraja"],
@@ -84,6 +96,7 @@ pub(crate) const REGIONS: &[Region] = &[
         village: "3578011001",
         postcode: "60231",
         area_code: "031",
+        plate: "L",
         latitude: -7_257_000,
         longitude: 112_752_000,
         streets: &["Jl. Ahmad Yani", "Jl. Raya Darmo", "Jl. Raya Gubeng"],
@@ -95,9 +108,14 @@ pub(crate) const REGIONS: &[Region] = &[
         village: "3671011001",
         postcode: "15111",
         area_code: "021",
+        plate: "B",
         latitude: -6_178_000,
         longitude: 106_630_000,
-        streets: &["Jl. Imam Bonjol", "Jl. MH Thamrin", "Jl. Perintis Kemerdekaan"],
+        streets: &[
+            "Jl. Imam Bonjol",
+            "Jl. MH Thamrin",
+            "Jl. Perintis Kemerdekaan",
+        ],
     },
 ];
 
@@ -109,6 +127,17 @@ impl Region {
         let number = rng.int(1..=150);
         let (rt, rw) = (rng.int(1..=12), rng.int(1..=9));
         format!("{street} No. {number} RT {rt:03}/RW {rw:03}")
+    }
+
+    /// A number plate of the city, e.g. `B 1234 ABC`.
+    pub(crate) fn plate_number(&self, rng: &mut DummyRng) -> String {
+        let letters = usize::try_from(rng.int(2..=3)).unwrap_or(3);
+        format!(
+            "{} {} {}",
+            self.plate,
+            rng.int(1_000..=9_999),
+            rng.letters(letters)
+        )
     }
 
     /// A landline number in the city.
@@ -129,7 +158,11 @@ impl Region {
         let born = person.born;
         let day = born.day() + if person.female { 40 } else { 0 };
         let serial = rng.int(1..=2_500);
-        format!("{}{day:02}{}{serial:04}", self.district, born.format("%m%y"))
+        format!(
+            "{}{day:02}{}{serial:04}",
+            self.district,
+            born.format("%m%y")
+        )
     }
 }
 
@@ -184,8 +217,9 @@ const FAMILY_NAMES: &[&str] = &[
 ];
 
 /// Mobile prefixes of the Indonesian operators.
-const MOBILE_PREFIXES: &[&str] =
-    &["0811", "0812", "0813", "0821", "0822", "0852", "0856", "0857", "0877", "0878", "0895"];
+const MOBILE_PREFIXES: &[&str] = &[
+    "0811", "0812", "0813", "0821", "0822", "0852", "0856", "0857", "0877", "0878", "0895",
+];
 
 /// A customer.
 #[derive(Debug)]
@@ -202,7 +236,11 @@ impl Person {
         let family = rng.pick(FAMILY_NAMES);
         let age_days = rng.int(17 * 365..=60 * 365);
         let born = today - chrono::Duration::days(age_days);
-        Self { name: format!("{given} {family}"), female, born }
+        Self {
+            name: format!("{given} {family}"),
+            female,
+            born,
+        }
     }
 }
 
@@ -228,16 +266,56 @@ pub(crate) struct Part {
     pub(crate) uom: &'static str,
 }
 
-pub(crate) const ENGINE_OIL: Part = Part { number: "08232M99K0LN9", price: 55_000, uom: "pcs" };
-pub(crate) const GEAR_OIL: Part = Part { number: "08294M99Z8YN1", price: 17_000, uom: "pcs" };
-pub(crate) const SPARK_PLUG: Part = Part { number: "31916KZL931", price: 24_000, uom: "pcs" };
-pub(crate) const BRAKE_PADS: Part = Part { number: "06455K59A71", price: 48_000, uom: "Set" };
-pub(crate) const AIR_FILTER: Part = Part { number: "17210K44V00", price: 52_000, uom: "pcs" };
-pub(crate) const DRIVE_BELT: Part = Part { number: "23100K44V01", price: 98_000, uom: "pcs" };
-pub(crate) const ROLLERS: Part = Part { number: "22123K44V00", price: 62_000, uom: "Set" };
-pub(crate) const GASKETS: Part = Part { number: "06111K59A10", price: 85_000, uom: "Set" };
-pub(crate) const INNER_TUBE: Part = Part { number: "42712K59A11", price: 38_000, uom: "pcs" };
-const HEADLIGHT_BULB: Part = Part { number: "34901KZR601", price: 15_000, uom: "pcs" };
+pub(crate) const ENGINE_OIL: Part = Part {
+    number: "08232M99K0LN9",
+    price: 55_000,
+    uom: "pcs",
+};
+pub(crate) const GEAR_OIL: Part = Part {
+    number: "08294M99Z8YN1",
+    price: 17_000,
+    uom: "pcs",
+};
+pub(crate) const SPARK_PLUG: Part = Part {
+    number: "31916KZL931",
+    price: 24_000,
+    uom: "pcs",
+};
+pub(crate) const BRAKE_PADS: Part = Part {
+    number: "06455K59A71",
+    price: 48_000,
+    uom: "Set",
+};
+pub(crate) const AIR_FILTER: Part = Part {
+    number: "17210K44V00",
+    price: 52_000,
+    uom: "pcs",
+};
+pub(crate) const DRIVE_BELT: Part = Part {
+    number: "23100K44V01",
+    price: 98_000,
+    uom: "pcs",
+};
+pub(crate) const ROLLERS: Part = Part {
+    number: "22123K44V00",
+    price: 62_000,
+    uom: "Set",
+};
+pub(crate) const GASKETS: Part = Part {
+    number: "06111K59A10",
+    price: 85_000,
+    uom: "Set",
+};
+pub(crate) const INNER_TUBE: Part = Part {
+    number: "42712K59A11",
+    price: 38_000,
+    uom: "pcs",
+};
+const HEADLIGHT_BULB: Part = Part {
+    number: "34901KZR601",
+    price: 15_000,
+    uom: "pcs",
+};
 
 /// Every part a dealer stocks.
 pub(crate) const PARTS: &[Part] = &[
@@ -252,6 +330,13 @@ pub(crate) const PARTS: &[Part] = &[
     INNER_TUBE,
     HEADLIGHT_BULB,
 ];
+
+/// Adds the fields of the object `more` to the object `record`.
+pub(crate) fn extend(record: &mut Json, more: Json) {
+    if let (Json::Object(record), Json::Object(more)) = (record, more) {
+        record.extend(more);
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -6,7 +6,11 @@ use dgi_core::{DummySource, Field, JobType, Schema, Window, job_type};
 use serde_json::{Value as Json, json};
 
 /// Handle Leasing Requirement: one record per leasing application.
-#[job_type(code = "leasing", label = "Handle Leasing Requirement", endpoint = "/lsng/read")]
+#[job_type(
+    code = "leasing",
+    label = "Handle Leasing Requirement",
+    endpoint = "/lsng/read"
+)]
 #[derive(Debug, Default)]
 pub struct Leasing;
 
@@ -27,8 +31,12 @@ const FIELDS: &[Field] = &[
 ];
 
 /// The layout of `lsng/read` records.
-pub const SCHEMA: Schema =
-    Schema { key: "idDokumenPengajuan", fields: FIELDS, children: &[], filters: &["idSPK"] };
+pub const SCHEMA: Schema = Schema {
+    key: "idDokumenPengajuan",
+    fields: FIELDS,
+    children: &[],
+    filters: &["idSPK"],
+};
 
 impl JobType for Leasing {
     fn schema(&self) -> &'static Schema {
@@ -75,7 +83,9 @@ fn record(
     let serial = format!("{}{seq:02}", day.format("%d"));
     let price = rng.amount(18_000_000..=45_000_000, 50_000);
     let dp = price / 100 * rng.int(10..=30) / 50_000 * 50_000;
-    let tenor = *[11, 17, 23, 29, 35].get(usize::try_from(rng.int(0..=4)).unwrap_or(0)).unwrap_or(&35);
+    let tenor = *[11, 17, 23, 29, 35]
+        .get(usize::try_from(rng.int(0..=4)).unwrap_or(0))
+        .unwrap_or(&35);
     let instalment = (price - dp) * 135 / 100 / tenor / 1_000 * 1_000;
     let applied = day - Duration::days(rng.int(1..=5));
     json!({

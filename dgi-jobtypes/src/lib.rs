@@ -3,9 +3,13 @@
 
 mod fake;
 pub mod leasing;
+pub mod parts_inbound;
+pub mod pkb;
 pub mod prospect;
 
 pub use leasing::Leasing;
+pub use parts_inbound::PartsInbound;
+pub use pkb::Pkb;
 pub use prospect::Prospect;
 
 /// Makes sure this crate is linked, so that its job types are registered.
@@ -16,6 +20,11 @@ pub use prospect::Prospect;
 /// registry.
 #[inline(never)]
 pub fn link() -> usize {
-    let schemas = [&leasing::SCHEMA, &prospect::SCHEMA];
+    let schemas = [
+        &leasing::SCHEMA,
+        &prospect::SCHEMA,
+        &pkb::SCHEMA,
+        &parts_inbound::SCHEMA,
+    ];
     std::hint::black_box(schemas.iter().map(|s| s.fields.len()).sum())
 }

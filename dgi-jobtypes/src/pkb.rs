@@ -98,8 +98,14 @@ pub const SCHEMA: Schema = Schema {
     key: "noWorkOrder",
     fields: FIELDS,
     children: &[
-        Child { name: "services", fields: SERVICES },
-        Child { name: "parts", fields: PARTS },
+        Child {
+            name: "services",
+            fields: SERVICES,
+        },
+        Child {
+            name: "parts",
+            fields: PARTS,
+        },
     ],
     filters: &["noWorkOrder"],
 };

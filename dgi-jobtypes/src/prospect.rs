@@ -63,7 +63,10 @@ const UNIT: &[Field] = &[
 pub const SCHEMA: Schema = Schema {
     key: "idProspect",
     fields: FIELDS,
-    children: &[Child { name: "unit", fields: UNIT }],
+    children: &[Child {
+        name: "unit",
+        fields: UNIT,
+    }],
     filters: &["idProspect", "idSalesPeople"],
 };
 
@@ -86,7 +89,9 @@ const SOURCES: &[&str] = &[
 const EVENT_SOURCES: &[&str] = &["0001", "0002", "0003"];
 
 /// H1 unit type codes (three characters).
-const UNIT_TYPES: &[&str] = &["HP1", "HP2", "HP3", "HP5", "H1B", "H5C", "HK2", "HD1", "H3A"];
+const UNIT_TYPES: &[&str] = &[
+    "HP1", "HP2", "HP3", "HP5", "H1B", "H5C", "HK2", "HD1", "H3A",
+];
 
 impl DummySource for Prospect {
     fn generate(&self, dealer_id: &str, window: &Window) -> Vec<Json> {
@@ -116,7 +121,11 @@ fn record(
     let source = rng.pick(SOURCES);
     let ym = dummy::year_month(day);
     let serial = format!("{}{seq:03}", day.format("%d"));
-    let modified = if rng.chance(30) { created + Duration::minutes(rng.int(5..=90)) } else { created };
+    let modified = if rng.chance(30) {
+        created + Duration::minutes(rng.int(5..=90))
+    } else {
+        created
+    };
 
     let person = Person::draw(rng, day);
     let home = rng.choose(fake::REGIONS);
@@ -145,8 +154,8 @@ fn record(
         "modifiedTime": dummy::timestamp(modified),
         "unit": units(rng, day, created, modified),
     });
-    extend(&mut prospect, office(rng));
-    extend(&mut prospect, follow_up(rng, day));
+    fake::extend(&mut prospect, office(rng));
+    fake::extend(&mut prospect, follow_up(rng, day));
     prospect
 }
 
@@ -201,13 +210,19 @@ fn event_id(dealer_id: &str, source: &str, day: NaiveDate) -> String {
 }
 
 /// One to three distinct unit types, each with zero to two sales programs.
-fn units(rng: &mut DummyRng, day: NaiveDate, created: NaiveDateTime, modified: NaiveDateTime) -> Json {
+fn units(
+    rng: &mut DummyRng,
+    day: NaiveDate,
+    created: NaiveDateTime,
+    modified: NaiveDateTime,
+) -> Json {
     let first = usize::try_from(rng.int(0..=8)).unwrap_or(0);
     let count = usize::try_from(rng.int(1..=3)).unwrap_or(1);
     let ym = dummy::year_month(day);
     let lines = (0..count).map(|i| {
-        let programs: Vec<String> =
-            (1..=rng.int(0..=2)).map(|n| format!("PRM/0102/{ym}/{n:04}")).collect();
+        let programs: Vec<String> = (1..=rng.int(0..=2))
+            .map(|n| format!("PRM/0102/{ym}/{n:04}"))
+            .collect();
         json!({
             "kodeTipeUnit": UNIT_TYPES[(first + i * 2) % UNIT_TYPES.len()],
             "salesProgramId": programs.join(","),
@@ -216,10 +231,4 @@ fn units(rng: &mut DummyRng, day: NaiveDate, created: NaiveDateTime, modified: N
         })
     });
     Json::Array(lines.collect())
-}
-
-fn extend(record: &mut Json, more: Json) {
-    if let (Json::Object(record), Json::Object(more)) = (record, more) {
-        record.extend(more);
-    }
 }

@@ -70,8 +70,8 @@ use quote::quote;
 #[proc_macro_attribute]
 pub fn job_type(args: TokenStream, item: TokenStream) -> TokenStream {
     let item = proc_macro2::TokenStream::from(item);
-    let expanded = parse::parse(args.into(), item.clone())
-        .and_then(|input| expand::expand(&input, &item));
+    let expanded =
+        parse::parse(args.into(), item.clone()).and_then(|input| expand::expand(&input, &item));
     match expanded {
         Ok(tokens) => tokens.into(),
         Err(err) => {

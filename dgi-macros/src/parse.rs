@@ -58,7 +58,10 @@ pub(crate) fn parse(args: TokenStream, item: TokenStream) -> syn::Result<Input> 
     match (args, ident) {
         (Some(args), Some(ident)) => Ok(Input { args, ident }),
         // Without errors both are present; stay total all the same.
-        _ => Err(syn::Error::new(Span::call_site(), "`#[job_type]` could not be read")),
+        _ => Err(syn::Error::new(
+            Span::call_site(),
+            "`#[job_type]` could not be read",
+        )),
     }
 }
 
@@ -159,7 +162,11 @@ fn parse_args(tokens: TokenStream) -> syn::Result<Option<Args>> {
 
     let missing: Vec<(&str, &str)> = [
         ("code", code.is_none(), "code = \"leasing\""),
-        ("label", label.is_none(), "label = \"Handle Leasing Requirement\""),
+        (
+            "label",
+            label.is_none(),
+            "label = \"Handle Leasing Requirement\"",
+        ),
         ("endpoint", endpoint.is_none(), "endpoint = \"/lsng/read\""),
     ]
     .into_iter()
@@ -177,9 +184,13 @@ fn parse_args(tokens: TokenStream) -> syn::Result<Option<Args>> {
 
     errors.finish()?;
     Ok(match (code, label, endpoint) {
-        (Some(code), Some(label), Some(endpoint)) => {
-            Some(Args { code, label, endpoint, icon, krate })
-        }
+        (Some(code), Some(label), Some(endpoint)) => Some(Args {
+            code,
+            label,
+            endpoint,
+            icon,
+            krate,
+        }),
         _ => None,
     })
 }
@@ -206,7 +217,10 @@ fn not_a_struct(item: &Item) -> syn::Error {
     let (kind, tokens) = match item {
         Item::Enum(i) => ("an enum", keyword_and_name(&i.enum_token, &i.ident)),
         Item::Union(i) => ("a union", keyword_and_name(&i.union_token, &i.ident)),
-        Item::Fn(i) => ("a function", keyword_and_name(&i.sig.fn_token, &i.sig.ident)),
+        Item::Fn(i) => (
+            "a function",
+            keyword_and_name(&i.sig.fn_token, &i.sig.ident),
+        ),
         Item::Trait(i) => ("a trait", keyword_and_name(&i.trait_token, &i.ident)),
         Item::TraitAlias(i) => ("a trait alias", keyword_and_name(&i.trait_token, &i.ident)),
         Item::Type(i) => ("a type alias", keyword_and_name(&i.type_token, &i.ident)),
@@ -239,7 +253,10 @@ fn keyword_and_name(keyword: &impl ToTokens, name: &Ident) -> TokenStream {
 /// The value as a string literal, or an error pointing at the value.
 fn string_literal(value: &Expr, key: &str) -> syn::Result<LitStr> {
     match value {
-        Expr::Lit(ExprLit { lit: Lit::Str(lit), attrs }) if attrs.is_empty() => Ok(lit.clone()),
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(lit),
+            attrs,
+        }) if attrs.is_empty() => Ok(lit.clone()),
         _ => Err(syn::Error::new_spanned(
             value,
             format!("`{key}` takes a string literal, e.g. `{}`", example(key)),
@@ -259,7 +276,11 @@ fn example(key: &str) -> &'static str {
 }
 
 fn unknown_key(ident: &Ident, key: &str) -> syn::Error {
-    let accepted = KEYS.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+    let accepted = KEYS
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let hint = KEYS
         .iter()
         .filter(|k| edit_distance(key, k) <= 2)
@@ -280,7 +301,11 @@ fn missing_message(missing: &[(&str, &str)]) -> String {
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
         [] => String::new(),
     };
-    let (verb, pronoun) = if missing.len() == 1 { ("is", "it") } else { ("are", "them") };
+    let (verb, pronoun) = if missing.len() == 1 {
+        ("is", "it")
+    } else {
+        ("are", "them")
+    };
     format!(
         "{names} {verb} missing in `#[job_type]`: add {pronoun} with this job type's values, \
          e.g. `{}`",
@@ -293,7 +318,10 @@ fn is_lower_snake_case(code: &str) -> bool {
     let mut chars = code.chars();
     chars.next().is_some_and(|c| c.is_ascii_lowercase())
         && code.split('_').all(|part| {
-            !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         })
 }
 
@@ -318,7 +346,10 @@ fn to_snake_case(code: &str) -> String {
             out.push('_');
         }
     }
-    out.split('_').filter(|part| !part.is_empty()).collect::<Vec<_>>().join("_")
+    out.split('_')
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("_")
 }
 
 fn check_code(code: &LitStr, errors: &mut Errors) {
@@ -327,7 +358,11 @@ fn check_code(code: &LitStr, errors: &mut Errors) {
         return;
     }
     let fixed = to_snake_case(&value);
-    let suggestion = if is_lower_snake_case(&fixed) { fixed } else { "leasing".to_owned() };
+    let suggestion = if is_lower_snake_case(&fixed) {
+        fixed
+    } else {
+        "leasing".to_owned()
+    };
     errors.push(syn::Error::new_spanned(
         code,
         format!(
@@ -409,8 +444,16 @@ mod tests {
         for ok in ["leasing", "work_order", "h1", "parts_inbound2", "a_1"] {
             assert!(is_lower_snake_case(ok), "{ok}");
         }
-        for bad in ["", "Leasing", "work__order", "_leasing", "leasing_", "1a", "work-order", "a b"]
-        {
+        for bad in [
+            "",
+            "Leasing",
+            "work__order",
+            "_leasing",
+            "leasing_",
+            "1a",
+            "work-order",
+            "a b",
+        ] {
             assert!(!is_lower_snake_case(bad), "{bad}");
         }
     }

@@ -8,7 +8,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[command(name = "dgi", version)]
 pub(crate) struct Args {
     /// Database to use: `sqlite://file.db` (created if missing) or `postgres://...`.
-    #[arg(long, global = true, env = "DGI_DATABASE_URL", default_value = "sqlite://dgi.db")]
+    #[arg(
+        long,
+        global = true,
+        env = "DGI_DATABASE_URL",
+        default_value = "sqlite://dgi.db"
+    )]
     pub(crate) database_url: String,
 
     #[command(subcommand)]

@@ -10,7 +10,10 @@ use super::output::{self, REPORT_HEADER, report_rows, table};
 
 pub(crate) async fn init(storage: &Storage, registry: &Registry) -> Result<()> {
     let backend = storage.connection().get_database_backend();
-    println!("initialised {backend:?} database with {} job types", registry.len());
+    println!(
+        "initialised {backend:?} database with {} job types",
+        registry.len()
+    );
     Ok(())
 }
 
@@ -53,7 +56,10 @@ pub(crate) async fn list_dealers(storage: &Storage, format: Format) -> Result<()
             if d.credentials.is_some() { "set" } else { "-" }.to_owned(),
         ]
     });
-    println!("{}", table(&["id", "name", "source", "active", "credentials"], rows));
+    println!(
+        "{}",
+        table(&["id", "name", "source", "active", "credentials"], rows)
+    );
     Ok(())
 }
 
@@ -61,11 +67,18 @@ pub(crate) async fn set_active(storage: &Storage, id: &str, active: bool) -> Res
     let mut dealer = storage.dealer(id).await?;
     dealer.active = active;
     storage.put_dealer(&dealer).await?;
-    println!("dealer {id} {}", if active { "activated" } else { "deactivated" });
+    println!(
+        "dealer {id} {}",
+        if active { "activated" } else { "deactivated" }
+    );
     Ok(())
 }
 
-pub(crate) async fn set_config(storage: &Storage, registry: &Registry, set: SetConfig) -> Result<()> {
+pub(crate) async fn set_config(
+    storage: &Storage,
+    registry: &Registry,
+    set: SetConfig,
+) -> Result<()> {
     registry.get(&set.job_type)?;
     let update = ConfigUpdate {
         base_url: set.base_url,
@@ -103,7 +116,9 @@ pub(crate) async fn list_configs(storage: &Storage, format: Format) -> Result<()
             .collect();
         return output::json(&items);
     }
-    let header = ["job type", "base url", "endpoint", "timeout", "retries", "window", "lookback"];
+    let header = [
+        "job type", "base url", "endpoint", "timeout", "retries", "window", "lookback",
+    ];
     let rows = configs.iter().map(|c| {
         vec![
             c.job_type.clone(),
@@ -150,7 +165,10 @@ pub(crate) fn list_job_types(registry: &Registry, format: Format) -> Result<()> 
             schema.filters.join(", "),
         ]
     });
-    println!("{}", table(&["code", "label", "endpoint", "key", "filters"], rows));
+    println!(
+        "{}",
+        table(&["code", "label", "endpoint", "key", "filters"], rows)
+    );
     Ok(())
 }
 
@@ -178,7 +196,11 @@ pub(crate) async fn run(storage: &Storage, registry: &Registry, args: RunArgs) -
     Ok(())
 }
 
-pub(crate) async fn list_data(storage: &Storage, registry: &Registry, args: ListData) -> Result<()> {
+pub(crate) async fn list_data(
+    storage: &Storage,
+    registry: &Registry,
+    args: ListData,
+) -> Result<()> {
     let entry = registry.get(&args.job_type)?;
     let query = RecordQuery {
         dealer_id: args.dealer,

@@ -9,12 +9,16 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::output::{REPORT_HEADER, report_rows, table};
 
 /// Demo dealers: (id, name).
-const DEALERS: &[(&str, &str)] =
-    &[("08138", "Demo Motor Jakarta"), ("12284", "Demo Motor Bandung")];
+const DEALERS: &[(&str, &str)] = &[
+    ("08138", "Demo Motor Jakarta"),
+    ("12284", "Demo Motor Bandung"),
+];
 
 pub(crate) async fn run(storage: &Storage, registry: &Registry, days: u32) -> Result<()> {
     for (id, name) in DEALERS {
-        storage.put_dealer(&Dealer::dummy(*id).with_name(*name)).await?;
+        storage
+            .put_dealer(&Dealer::dummy(*id).with_name(*name))
+            .await?;
     }
     let now = Local::now().naive_local();
     let window = Window::last_days(now, i64::from(days));
@@ -40,11 +44,23 @@ pub(crate) async fn run(storage: &Storage, registry: &Registry, days: u32) -> Re
 
     let mut stored = Vec::new();
     for entry in registry.iter() {
-        let page = storage.list_records(entry, &RecordQuery { limit: 3, ..Default::default() }).await?;
+        let page = storage
+            .list_records(
+                entry,
+                &RecordQuery {
+                    limit: 3,
+                    ..Default::default()
+                },
+            )
+            .await?;
         let keys: Vec<String> = page
             .items
             .iter()
-            .filter_map(|item| item[entry.job_type.schema().key].as_str().map(str::to_owned))
+            .filter_map(|item| {
+                item[entry.job_type.schema().key]
+                    .as_str()
+                    .map(str::to_owned)
+            })
             .collect();
         stored.push(vec![
             entry.code().to_owned(),
@@ -53,7 +69,10 @@ pub(crate) async fn run(storage: &Storage, registry: &Registry, days: u32) -> Re
             keys.join("\n"),
         ]);
     }
-    println!("{}", table(&["job type", "label", "stored", "first keys"], stored));
+    println!(
+        "{}",
+        table(&["job type", "label", "stored", "first keys"], stored)
+    );
     println!("see a type's records with: dgi data list <JOB_TYPE> --format json");
     Ok(())
 }

@@ -10,7 +10,9 @@ where
     R: IntoIterator<Item = String>,
 {
     let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED).set_header(header.iter().copied());
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_header(header.iter().copied());
     for row in rows {
         table.add_row(row);
     }

@@ -45,15 +45,26 @@ pub(crate) fn decode(endpoint: &str, body: &[u8]) -> Result<Vec<Json>> {
             if envelope.data.is_null() && says_no_data(&message) {
                 return Ok(Vec::new());
             }
-            let message = if message.is_empty() { "no message given".into() } else { message };
-            Err(Error::Api { endpoint: endpoint.into(), message })
+            let message = if message.is_empty() {
+                "no message given".into()
+            } else {
+                message
+            };
+            Err(Error::Api {
+                endpoint: endpoint.into(),
+                message,
+            })
         }
     }
 }
 
 /// The error for an HTTP status that is not a success.
 pub(crate) fn http_error(endpoint: &str, status: StatusCode, body: &[u8]) -> Error {
-    Error::Http { endpoint: endpoint.into(), status: status.as_u16(), body: excerpt(body) }
+    Error::Http {
+        endpoint: endpoint.into(),
+        status: status.as_u16(),
+        body: excerpt(body),
+    }
 }
 
 fn parse(endpoint: &str, body: &[u8]) -> Result<Envelope> {
@@ -62,10 +73,16 @@ fn parse(endpoint: &str, body: &[u8]) -> Result<Envelope> {
         // A syntax error or a cut-off body spoils the whole document; the
         // reason still gives the line and column.
         let inner = error.inner();
-        let path = if inner.is_syntax() || inner.is_eof() { ".".into() } else { error.path().to_string() };
+        let path = if inner.is_syntax() || inner.is_eof() {
+            ".".into()
+        } else {
+            error.path().to_string()
+        };
         decode_error(endpoint, path, inner.to_string())
     })?;
-    deserializer.end().map_err(|error| decode_error(endpoint, ".".into(), error.to_string()))?;
+    deserializer
+        .end()
+        .map_err(|error| decode_error(endpoint, ".".into(), error.to_string()))?;
     Ok(envelope)
 }
 
@@ -91,7 +108,11 @@ fn records(endpoint: &str, data: Json) -> Result<Vec<Json>> {
 }
 
 fn decode_error(endpoint: &str, path: String, reason: String) -> Error {
-    Error::Decode { endpoint: endpoint.into(), path, reason }
+    Error::Decode {
+        endpoint: endpoint.into(),
+        path,
+        reason,
+    }
 }
 
 /// A message as one line of text: the string values of an object joined
@@ -110,12 +131,18 @@ fn flatten(message: &Json) -> String {
 }
 
 fn join<'a>(parts: impl Iterator<Item = &'a Json>) -> String {
-    parts.map(flatten).filter(|part| !part.is_empty()).collect::<Vec<_>>().join("; ")
+    parts
+        .map(flatten)
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn says_no_data(message: &str) -> bool {
     let message = message.to_lowercase();
-    NO_DATA_PHRASES.iter().any(|phrase| message.contains(phrase))
+    NO_DATA_PHRASES
+        .iter()
+        .any(|phrase| message.contains(phrase))
 }
 
 fn excerpt(body: &[u8]) -> String {
@@ -219,7 +246,10 @@ mod tests {
     #[test]
     fn success_with_an_object_is_one_record() {
         let body = json!({ "status": 1, "data": { "idSPK": "S1" } });
-        assert_eq!(decode_json(body).expect("success"), vec![json!({ "idSPK": "S1" })]);
+        assert_eq!(
+            decode_json(body).expect("success"),
+            vec![json!({ "idSPK": "S1" })]
+        );
     }
 
     #[test]
@@ -242,7 +272,10 @@ mod tests {
     fn bad_values_are_reported_at_their_path() {
         assert_eq!(decode_failure(r#"{"status": 2}"#).0, "status");
         assert_eq!(decode_failure(r#"{"status": -1}"#).0, "status");
-        assert_eq!(decode_failure(r#"{"status": 1, "data": [{}, 3]}"#).0, "data[1]");
+        assert_eq!(
+            decode_failure(r#"{"status": 1, "data": [{}, 3]}"#).0,
+            "data[1]"
+        );
         assert_eq!(decode_failure(r#"{"message": null}"#).0, ".");
         assert_eq!(decode_failure(r#"{"status": 1} trailing"#).0, ".");
         assert_eq!(decode_failure("").0, ".");

@@ -67,7 +67,10 @@ impl HttpClient {
             .redirect(redirect::Policy::none())
             .user_agent(USER_AGENT)
             .build()
-            .map_err(|source| Error::Transport { endpoint: config.endpoint.clone(), source })?;
+            .map_err(|source| Error::Transport {
+                endpoint: config.endpoint.clone(),
+                source,
+            })?;
 
         Ok(Self {
             http,
@@ -92,7 +95,10 @@ impl HttpClient {
 
     fn endpoint_url(&self, endpoint: &str) -> Result<Url> {
         let url = format!("{}/{}", self.base_url, endpoint.trim_start_matches('/'));
-        Url::parse(&url).map_err(|_| Error::InvalidInput { what: "endpoint", value: endpoint.into() })
+        Url::parse(&url).map_err(|_| Error::InvalidInput {
+            what: "endpoint",
+            value: endpoint.into(),
+        })
     }
 
     #[instrument(
@@ -124,14 +130,24 @@ impl HttpClient {
 
     async fn attempt(&self, endpoint: &str, url: &Url, body: &str) -> Result<Vec<Json>, Failure> {
         let request = self.signed_request(url.clone(), body.to_owned())?;
-        let response = self.http.execute(request).await.map_err(|e| self.transport(endpoint, e))?;
+        let response = self
+            .http
+            .execute(request)
+            .await
+            .map_err(|e| self.transport(endpoint, e))?;
         let status = response.status();
         Span::current().record("status", status.as_u16());
 
         let retry = Retry::for_status(status, response.headers());
-        let bytes = response.bytes().await.map_err(|e| self.transport(endpoint, e))?;
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| self.transport(endpoint, e))?;
         if !status.is_success() {
-            return Err(Failure { error: envelope::http_error(endpoint, status, &bytes), retry });
+            return Err(Failure {
+                error: envelope::http_error(endpoint, status, &bytes),
+                retry,
+            });
         }
         Ok(envelope::decode(endpoint, &bytes)?)
     }
@@ -155,11 +171,17 @@ impl HttpClient {
     fn transport(&self, endpoint: &str, source: reqwest::Error) -> Failure {
         let endpoint = endpoint.to_owned();
         let error = if source.is_timeout() {
-            Error::Timeout { endpoint, timeout: self.timeout }
+            Error::Timeout {
+                endpoint,
+                timeout: self.timeout,
+            }
         } else {
             Error::Transport { endpoint, source }
         };
-        Failure { error, retry: Retry::Backoff }
+        Failure {
+            error,
+            retry: Retry::Backoff,
+        }
     }
 }
 
@@ -180,13 +202,19 @@ struct Failure {
 
 impl From<Error> for Failure {
     fn from(error: Error) -> Self {
-        Self { error, retry: Retry::Never }
+        Self {
+            error,
+            retry: Retry::Never,
+        }
     }
 }
 
 /// Checks a configured base URL and drops its trailing `/`.
 fn base_url(url: &str) -> Result<String> {
-    let invalid = || Error::InvalidInput { what: "base url", value: url.into() };
+    let invalid = || Error::InvalidInput {
+        what: "base url",
+        value: url.into(),
+    };
     let trimmed = url.trim_end_matches('/');
     let parsed = Url::parse(trimmed).map_err(|_| invalid())?;
     let is_http = matches!(parsed.scheme(), "http" | "https");
@@ -198,8 +226,10 @@ fn base_url(url: &str) -> Result<String> {
 
 /// A header value that `Debug` output and HTTP/2 header compression hide.
 fn sensitive(value: &str, what: &'static str) -> Result<HeaderValue> {
-    let mut header = HeaderValue::from_str(value)
-        .map_err(|_| Error::InvalidInput { what, value: "[redacted]".into() })?;
+    let mut header = HeaderValue::from_str(value).map_err(|_| Error::InvalidInput {
+        what,
+        value: "[redacted]".into(),
+    })?;
     header.set_sensitive(true);
     Ok(header)
 }
@@ -221,7 +251,10 @@ mod tests {
     use crate::config::ApiDefaults;
 
     fn config(base_url: Option<&str>) -> ApiConfig {
-        let defaults = ApiDefaults { base_url: base_url.map(Into::into), ..Default::default() };
+        let defaults = ApiDefaults {
+            base_url: base_url.map(Into::into),
+            ..Default::default()
+        };
         ApiConfig::from_defaults("leasing", "/lsng/read", &defaults)
     }
 
@@ -232,9 +265,9 @@ mod tests {
 
     #[test]
     fn header_names_match_the_specification() {
-        assert_eq!(API_KEY, HEADER_API_KEY.to_lowercase());
-        assert_eq!(REQUEST_TIME, HEADER_REQUEST_TIME.to_lowercase());
-        assert_eq!(TOKEN, HEADER_TOKEN.to_lowercase());
+        assert_eq!(API_KEY.as_str(), HEADER_API_KEY.to_lowercase());
+        assert_eq!(REQUEST_TIME.as_str(), HEADER_REQUEST_TIME.to_lowercase());
+        assert_eq!(TOKEN.as_str(), HEADER_TOKEN.to_lowercase());
     }
 
     #[test]
@@ -244,15 +277,33 @@ mod tests {
             let error = HttpClient::new(&config(missing), credentials()).expect_err("no base url");
             assert!(matches!(error, Error::MissingBaseUrl(ref code) if code == "leasing"));
         }
-        for bad in ["not a url", "localhost:8080", "ftp://h/x", "https://h/x?a=1", "https://h/#f"] {
+        for bad in [
+            "not a url",
+            "localhost:8080",
+            "ftp://h/x",
+            "https://h/x?a=1",
+            "https://h/#f",
+        ] {
             let error = HttpClient::new(&config(Some(bad)), credentials()).expect_err(bad);
-            assert!(matches!(error, Error::InvalidInput { what: "base url", .. }), "{bad}");
+            assert!(
+                matches!(
+                    error,
+                    Error::InvalidInput {
+                        what: "base url",
+                        ..
+                    }
+                ),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn endpoint_is_joined_below_the_base_url() {
-        for base in ["https://md.example/dgi-api/v1.3", "https://md.example/dgi-api/v1.3//"] {
+        for base in [
+            "https://md.example/dgi-api/v1.3",
+            "https://md.example/dgi-api/v1.3//",
+        ] {
             let client = client(base);
             for endpoint in ["/lsng/read", "lsng/read"] {
                 let url = client.endpoint_url(endpoint).expect("valid url");
@@ -265,7 +316,13 @@ mod tests {
     fn api_key_that_is_no_header_value_is_refused() {
         let credentials = Credentials::new("key\nwith newline", "s");
         let error = HttpClient::new(&config(Some("https://h")), credentials).expect_err("bad key");
-        assert!(matches!(error, Error::InvalidInput { what: "api key", .. }));
+        assert!(matches!(
+            error,
+            Error::InvalidInput {
+                what: "api key",
+                ..
+            }
+        ));
         assert!(!error.to_string().contains("newline"), "{error}");
     }
 

@@ -33,7 +33,9 @@ impl Backoff {
     /// The ceiling of the wait before retry number `retry` (counted from 1).
     pub(crate) fn ceiling(&self, retry: u32) -> Duration {
         let cap = MAX_BACKOFF.max(self.base);
-        let factor = 1u32.checked_shl(retry.saturating_sub(1)).unwrap_or(u32::MAX);
+        let factor = 1u32
+            .checked_shl(retry.saturating_sub(1))
+            .unwrap_or(u32::MAX);
         self.base.saturating_mul(factor).min(cap)
     }
 
@@ -125,9 +127,15 @@ mod tests {
         for retry in 1..=5 {
             let ceiling = backoff.ceiling(retry);
             let delays: Vec<_> = (0..200).map(|_| backoff.delay(retry)).collect();
-            assert!(delays.iter().all(|d| *d >= ceiling / 2 && *d <= ceiling), "{delays:?}");
+            assert!(
+                delays.iter().all(|d| *d >= ceiling / 2 && *d <= ceiling),
+                "{delays:?}"
+            );
             let first = delays[0];
-            assert!(delays.iter().any(|d| *d != first), "no jitter at retry {retry}");
+            assert!(
+                delays.iter().any(|d| *d != first),
+                "no jitter at retry {retry}"
+            );
         }
     }
 

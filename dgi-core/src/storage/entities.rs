@@ -3,7 +3,10 @@
 //! Job types' own tables are laid out from their schemas at run time; see
 //! [`tables`](super::tables).
 
-#![allow(missing_docs, reason = "entity fields are documented on the public types")]
+#![allow(
+    missing_docs,
+    reason = "entity fields are documented on the public types"
+)]
 
 /// `dgi_dealers`: one row per dealer.
 pub mod dealer {

@@ -68,12 +68,21 @@ impl Dealer {
 
     /// An active dealer that is served dummy data.
     pub fn dummy(id: impl Into<String>) -> Self {
-        Self { id: id.into(), name: None, credentials: None, active: true, source: DealerSource::Dummy }
+        Self {
+            id: id.into(),
+            name: None,
+            credentials: None,
+            active: true,
+            source: DealerSource::Dummy,
+        }
     }
 
     /// The same dealer with a display name.
     pub fn with_name(self, name: impl Into<String>) -> Self {
-        Self { name: Some(name.into()), ..self }
+        Self {
+            name: Some(name.into()),
+            ..self
+        }
     }
 }
 
@@ -93,7 +102,9 @@ impl Storage {
     pub async fn connect(url: &str) -> Result<Self> {
         let mut options = ConnectOptions::new(sqlite_create_if_missing(url));
         options.sqlx_logging(false);
-        Ok(Self { db: Database::connect(options).await? })
+        Ok(Self {
+            db: Database::connect(options).await?,
+        })
     }
 
     /// Wraps an open connection.
@@ -127,7 +138,11 @@ impl Storage {
             let defaults = entry.job_type.api_defaults();
             let config = ApiConfig::from_defaults(entry.code(), entry.meta.endpoint, &defaults);
             api_config::Entity::insert(config_model(&config))
-                .on_conflict(OnConflict::column(api_config::Column::JobType).do_nothing().to_owned())
+                .on_conflict(
+                    OnConflict::column(api_config::Column::JobType)
+                        .do_nothing()
+                        .to_owned(),
+                )
                 .exec_without_returning(&self.db)
                 .await?;
         }
@@ -144,7 +159,10 @@ impl Storage {
             id: Set(dealer.id.clone()),
             name: Set(dealer.name.clone()),
             api_key: Set(dealer.credentials.as_ref().map(|c| c.api_key().to_owned())),
-            secret_key: Set(dealer.credentials.as_ref().map(|c| c.secret_key().to_owned())),
+            secret_key: Set(dealer
+                .credentials
+                .as_ref()
+                .map(|c| c.secret_key().to_owned())),
             active: Set(dealer.active),
             source: Set(dealer.source.as_str().to_owned()),
         };
@@ -156,7 +174,11 @@ impl Storage {
             dealer::Column::Source,
         ];
         dealer::Entity::insert(model)
-            .on_conflict(OnConflict::column(dealer::Column::Id).update_columns(columns).to_owned())
+            .on_conflict(
+                OnConflict::column(dealer::Column::Id)
+                    .update_columns(columns)
+                    .to_owned(),
+            )
             .exec_without_returning(&self.db)
             .await?;
         Ok(())
@@ -168,8 +190,12 @@ impl Storage {
     ///
     /// [`Error::UnknownDealer`], or [`Error::Corrupt`] for a bad stored source.
     pub async fn dealer(&self, id: &str) -> Result<Dealer> {
-        let model = dealer::Entity::find_by_id(id.to_owned()).one(&self.db).await?;
-        model.ok_or_else(|| Error::UnknownDealer(id.into())).and_then(dealer_from_model)
+        let model = dealer::Entity::find_by_id(id.to_owned())
+            .one(&self.db)
+            .await?;
+        model
+            .ok_or_else(|| Error::UnknownDealer(id.into()))
+            .and_then(dealer_from_model)
     }
 
     /// Every dealer, by id.
@@ -178,7 +204,10 @@ impl Storage {
     ///
     /// [`Error::Database`] when the query fails.
     pub async fn dealers(&self) -> Result<Vec<Dealer>> {
-        let models = dealer::Entity::find().order_by_asc(dealer::Column::Id).all(&self.db).await?;
+        let models = dealer::Entity::find()
+            .order_by_asc(dealer::Column::Id)
+            .all(&self.db)
+            .await?;
         models.into_iter().map(dealer_from_model).collect()
     }
 
@@ -189,7 +218,9 @@ impl Storage {
     /// [`Error::UnknownJobType`] when no row exists (the job type is not
     /// registered, or `init` was not run).
     pub async fn api_config(&self, job_type: &str) -> Result<ApiConfig> {
-        let model = api_config::Entity::find_by_id(job_type.to_owned()).one(&self.db).await?;
+        let model = api_config::Entity::find_by_id(job_type.to_owned())
+            .one(&self.db)
+            .await?;
         let model = model.ok_or_else(|| Error::UnknownJobType {
             code: job_type.into(),
             known: String::from("see `dgi config list`"),
@@ -216,11 +247,18 @@ impl Storage {
     ///
     /// As for [`Storage::api_config`], and [`Error::InvalidInput`] for a base
     /// URL that is not `http://` or `https://`.
-    pub async fn update_api_config(&self, job_type: &str, update: &ConfigUpdate) -> Result<ApiConfig> {
+    pub async fn update_api_config(
+        &self,
+        job_type: &str,
+        update: &ConfigUpdate,
+    ) -> Result<ApiConfig> {
         let mut config = self.api_config(job_type).await?;
         if let Some(url) = &update.base_url {
             if !(url.starts_with("https://") || url.starts_with("http://")) {
-                return Err(Error::InvalidInput { what: "base url", value: url.clone() });
+                return Err(Error::InvalidInput {
+                    what: "base url",
+                    value: url.clone(),
+                });
             }
             config.base_url = Some(url.trim_end_matches('/').to_owned());
         }
@@ -230,7 +268,9 @@ impl Storage {
         if let Some(retries) = update.retries {
             config.retries = retries;
         }
-        api_config::Entity::update(config_model(&config)).exec(&self.db).await?;
+        api_config::Entity::update(config_model(&config))
+            .exec(&self.db)
+            .await?;
         Ok(config)
     }
 }
@@ -248,13 +288,24 @@ fn dealer_from_model(model: dealer::Model) -> Result<Dealer> {
     let source = match model.source.as_str() {
         "live" => DealerSource::Live,
         "dummy" => DealerSource::Dummy,
-        other => return Err(Error::Corrupt { what: "dealer source", reason: other.into() }),
+        other => {
+            return Err(Error::Corrupt {
+                what: "dealer source",
+                reason: other.into(),
+            });
+        }
     };
     let credentials = match (model.api_key, model.secret_key) {
         (Some(key), Some(secret)) => Some(Credentials::new(key, secret)),
         _ => None,
     };
-    Ok(Dealer { id: model.id, name: model.name, credentials, active: model.active, source })
+    Ok(Dealer {
+        id: model.id,
+        name: model.name,
+        credentials,
+        active: model.active,
+        source,
+    })
 }
 
 fn config_model(config: &ApiConfig) -> api_config::ActiveModel {
@@ -272,8 +323,10 @@ fn config_model(config: &ApiConfig) -> api_config::ActiveModel {
 
 fn config_from_model(model: api_config::Model) -> Result<ApiConfig> {
     let number = |value: i64| {
-        u32::try_from(value)
-            .map_err(|_| Error::Corrupt { what: "api configuration", reason: value.to_string() })
+        u32::try_from(value).map_err(|_| Error::Corrupt {
+            what: "api configuration",
+            reason: value.to_string(),
+        })
     };
     Ok(ApiConfig {
         timeout: std::time::Duration::from_secs(u64::from(number(model.timeout_secs)?)),
@@ -295,7 +348,9 @@ pub(crate) async fn log_run(
 ) -> Result<()> {
     run::Entity::insert(run).exec_without_returning(db).await?;
     if !rejections.is_empty() {
-        rejected::Entity::insert_many(rejections).exec_without_returning(db).await?;
+        rejected::Entity::insert_many(rejections)
+            .exec_without_returning(db)
+            .await?;
     }
     Ok(())
 }

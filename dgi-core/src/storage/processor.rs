@@ -69,9 +69,16 @@ impl Processor for TableProcessor {
         let prepared: Vec<Prepared> = records
             .into_iter()
             .map(|record| {
-                let dealer = record.dealer_id.clone().unwrap_or_else(|| ctx.dealer_id.into());
+                let dealer = record
+                    .dealer_id
+                    .clone()
+                    .unwrap_or_else(|| ctx.dealer_id.into());
                 let hash = content_hash(&record.to_json(schema, &dealer));
-                Prepared { dealer, record, hash }
+                Prepared {
+                    dealer,
+                    record,
+                    hash,
+                }
             })
             .collect();
 
@@ -110,7 +117,10 @@ async fn stored_hashes(
 ) -> Result<HashMap<(String, String), String>> {
     let mut by_dealer: HashMap<&str, Vec<&str>> = HashMap::new();
     for item in items {
-        by_dealer.entry(&item.dealer).or_default().push(&item.record.key);
+        by_dealer
+            .entry(&item.dealer)
+            .or_default()
+            .push(&item.record.key);
     }
     let mut stored = HashMap::new();
     for (dealer, keys) in by_dealer {
@@ -147,9 +157,13 @@ async fn upsert_records(
 
     for chunk in items.chunks(rows_per_statement) {
         let mut insert = Query::insert();
-        insert.into_table(Alias::new(&layout.table)).columns(columns.clone());
+        insert
+            .into_table(Alias::new(&layout.table))
+            .columns(columns.clone());
         for item in chunk {
-            insert.values(record_values(backend, schema, item, now)).map_err(statement_error)?;
+            insert
+                .values(record_values(backend, schema, item, now))
+                .map_err(statement_error)?;
         }
         let conflict = OnConflict::columns([Alias::new(DEALER), Alias::new(&layout.key)])
             .update_columns(updates.clone())
@@ -168,7 +182,11 @@ fn record_values(
 ) -> Vec<sea_orm::sea_query::SimpleExpr> {
     let mut values: Vec<Sql> = vec![Sql::String(Some(item.dealer.clone()))];
     values.extend(
-        schema.fields.iter().zip(&item.record.values).map(|(f, v)| to_sql(backend, f.kind, v)),
+        schema
+            .fields
+            .iter()
+            .zip(&item.record.values)
+            .map(|(f, v)| to_sql(backend, f.kind, v)),
     );
     values.push(extra_to_sql(&item.record.extra));
     values.push(Sql::String(Some(item.hash.clone())));
@@ -212,34 +230,48 @@ async fn insert_lines(
 ) -> Result<usize> {
     let backend = tx.get_database_backend();
     let mut written = 0;
-    for (index, (child, child_layout)) in schema.children.iter().zip(&layout.children).enumerate()
-    {
-        let mut columns = vec![Alias::new(DEALER), Alias::new(&layout.key), Alias::new(LINE_NO)];
+    for (index, (child, child_layout)) in schema.children.iter().zip(&layout.children).enumerate() {
+        let mut columns = vec![
+            Alias::new(DEALER),
+            Alias::new(&layout.key),
+            Alias::new(LINE_NO),
+        ];
         columns.extend(child_layout.fields.iter().map(Alias::new));
         columns.push(Alias::new(EXTRA));
         let rows: Vec<Vec<Sql>> = items
             .iter()
             .flat_map(|item| {
-                item.record.children[index].iter().enumerate().map(move |(no, line)| {
-                    let mut values = vec![
-                        Sql::String(Some(item.dealer.clone())),
-                        Sql::String(Some(item.record.key.clone())),
-                        Sql::Int(Some(i32::try_from(no).unwrap_or(i32::MAX))),
-                    ];
-                    values.extend(
-                        child.fields.iter().zip(&line.values).map(|(f, v)| to_sql(backend, f.kind, v)),
-                    );
-                    values.push(extra_to_sql(&line.extra));
-                    values
-                })
+                item.record.children[index]
+                    .iter()
+                    .enumerate()
+                    .map(move |(no, line)| {
+                        let mut values = vec![
+                            Sql::String(Some(item.dealer.clone())),
+                            Sql::String(Some(item.record.key.clone())),
+                            Sql::Int(Some(i32::try_from(no).unwrap_or(i32::MAX))),
+                        ];
+                        values.extend(
+                            child
+                                .fields
+                                .iter()
+                                .zip(&line.values)
+                                .map(|(f, v)| to_sql(backend, f.kind, v)),
+                        );
+                        values.push(extra_to_sql(&line.extra));
+                        values
+                    })
             })
             .collect();
         written += rows.len();
         for chunk in rows.chunks((MAX_BINDS / columns.len()).max(1)) {
             let mut insert = Query::insert();
-            insert.into_table(Alias::new(&child_layout.table)).columns(columns.clone());
+            insert
+                .into_table(Alias::new(&child_layout.table))
+                .columns(columns.clone());
             for row in chunk {
-                insert.values(row.iter().cloned().map(Into::into)).map_err(statement_error)?;
+                insert
+                    .values(row.iter().cloned().map(Into::into))
+                    .map_err(statement_error)?;
             }
             tx.execute(&insert).await?;
         }

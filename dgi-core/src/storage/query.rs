@@ -29,7 +29,12 @@ pub struct RecordQuery {
 
 impl Default for RecordQuery {
     fn default() -> Self {
-        Self { dealer_id: None, search: None, limit: 50, offset: 0 }
+        Self {
+            dealer_id: None,
+            search: None,
+            limit: 50,
+            offset: 0,
+        }
     }
 }
 
@@ -81,11 +86,24 @@ impl Storage {
             records.push(self.read_record(entry, &layout, row)?);
         }
         self.attach_lines(entry, &layout, &mut records).await?;
-        let items = records.iter().map(|(dealer, r)| r.to_json(schema, dealer)).collect();
-        Ok(RecordPage { total, limit: query.limit, offset: query.offset, items })
+        let items = records
+            .iter()
+            .map(|(dealer, r)| r.to_json(schema, dealer))
+            .collect();
+        Ok(RecordPage {
+            total,
+            limit: query.limit,
+            offset: query.offset,
+            items,
+        })
     }
 
-    fn read_record(&self, entry: &Entry, layout: &Layout, row: &QueryResult) -> Result<(String, Record)> {
+    fn read_record(
+        &self,
+        entry: &Entry,
+        layout: &Layout,
+        row: &QueryResult,
+    ) -> Result<(String, Record)> {
         let backend = self.db.get_database_backend();
         let schema = entry.job_type.schema();
         let dealer: String = row.try_get("", DEALER)?;
@@ -130,7 +148,9 @@ impl Storage {
             for row in self.db.query_all(&select).await? {
                 let dealer: String = row.try_get("", DEALER)?;
                 let key: String = row.try_get("", &layout.key)?;
-                let Some(&i) = index.get(&(dealer, key)) else { continue };
+                let Some(&i) = index.get(&(dealer, key)) else {
+                    continue;
+                };
                 let values = read_values(&row, backend, child.fields, &child_layout.fields)?;
                 let extra = extra_from_sql(&row, EXTRA)?;
                 records[i].1.children[c].push(Line { values, extra });
@@ -146,7 +166,11 @@ fn read_values(
     fields: &[Field],
     columns: &[String],
 ) -> Result<Vec<crate::Value>> {
-    fields.iter().zip(columns).map(|(f, c)| from_sql(row, backend, f.kind, c)).collect()
+    fields
+        .iter()
+        .zip(columns)
+        .map(|(f, c)| from_sql(row, backend, f.kind, c))
+        .collect()
 }
 
 fn filtered(layout: &Layout, fields: &[Field], query: &RecordQuery) -> SelectStatement {

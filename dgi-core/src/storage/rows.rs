@@ -47,17 +47,26 @@ pub(crate) fn from_sql(
         FieldKind::Decimal if backend == DbBackend::Sqlite => {
             match row.try_get::<Option<String>>("", column)? {
                 Some(text) => Some(Value::Decimal(Decimal::from_str(&text).map_err(|e| {
-                    Error::Corrupt { what: "decimal", reason: format!("`{text}`: {e}") }
+                    Error::Corrupt {
+                        what: "decimal",
+                        reason: format!("`{text}`: {e}"),
+                    }
                 })?)),
                 None => None,
             }
         }
-        FieldKind::Decimal => row.try_get::<Option<Decimal>>("", column)?.map(Value::Decimal),
-        FieldKind::Date => row.try_get::<Option<NaiveDate>>("", column)?.map(Value::Date),
-        FieldKind::Timestamp => {
-            row.try_get::<Option<NaiveDateTime>>("", column)?.map(Value::Timestamp)
-        }
-        FieldKind::Time => row.try_get::<Option<NaiveTime>>("", column)?.map(Value::Time),
+        FieldKind::Decimal => row
+            .try_get::<Option<Decimal>>("", column)?
+            .map(Value::Decimal),
+        FieldKind::Date => row
+            .try_get::<Option<NaiveDate>>("", column)?
+            .map(Value::Date),
+        FieldKind::Timestamp => row
+            .try_get::<Option<NaiveDateTime>>("", column)?
+            .map(Value::Timestamp),
+        FieldKind::Time => row
+            .try_get::<Option<NaiveTime>>("", column)?
+            .map(Value::Time),
     };
     Ok(value.map(normalise).unwrap_or(Value::Null))
 }
@@ -89,13 +98,18 @@ pub(crate) fn extra_from_sql(row: &QueryResult, column: &str) -> Result<Extra> {
     let Some(text) = row.try_get::<Option<String>>("", column)? else {
         return Ok(Extra::default());
     };
-    let parsed: Json = serde_json::from_str(&text)
-        .map_err(|e| Error::Corrupt { what: "extra column", reason: e.to_string() })?;
+    let parsed: Json = serde_json::from_str(&text).map_err(|e| Error::Corrupt {
+        what: "extra column",
+        reason: e.to_string(),
+    })?;
     let part = |name: &str| match parsed.get(name) {
         Some(Json::Object(map)) => map.clone(),
         _ => Map::new(),
     };
-    Ok(Extra { unknown: part("unknown"), invalid: part("invalid") })
+    Ok(Extra {
+        unknown: part("unknown"),
+        invalid: part("invalid"),
+    })
 }
 
 /// A stable hash of a JSON value: object keys sorted at every level, so the

@@ -47,7 +47,10 @@ impl Layout {
             .children
             .iter()
             .zip(entry.child_tables())
-            .map(|(c, table)| ChildLayout { table, fields: columns(c.fields) })
+            .map(|(c, table)| ChildLayout {
+                table,
+                fields: columns(c.fields),
+            })
             .collect();
         Self {
             table: entry.table().into(),
@@ -79,7 +82,13 @@ pub(crate) async fn create(db: &impl ConnectionTrait, entry: &Entry) -> Result<(
     db.execute(&unique).await?;
 
     for (child, child_layout) in schema.children.iter().zip(&layout.children) {
-        db.execute(&line_table(backend, child, &layout.key, &child_layout.table)).await?;
+        db.execute(&line_table(
+            backend,
+            child,
+            &layout.key,
+            &child_layout.table,
+        ))
+        .await?;
         let parent = Index::create()
             .if_not_exists()
             .name(format!("ix_{}_parent", child_layout.table))
@@ -106,7 +115,11 @@ fn record_table(backend: DbBackend, schema: &Schema, layout: &Layout) -> TableCr
     }
     table.col(ColumnDef::new(Alias::new(EXTRA)).text());
     table.col(ColumnDef::new(Alias::new(HASH)).text().not_null());
-    table.col(ColumnDef::new(Alias::new(FETCHED_AT)).date_time().not_null());
+    table.col(
+        ColumnDef::new(Alias::new(FETCHED_AT))
+            .date_time()
+            .not_null(),
+    );
     table.to_owned()
 }
 
@@ -125,7 +138,12 @@ fn line_table(backend: DbBackend, child: &Child, key: &str, name: &str) -> Table
 }
 
 fn id_column() -> ColumnDef {
-    ColumnDef::new(Alias::new(ID)).big_integer().not_null().auto_increment().primary_key().to_owned()
+    ColumnDef::new(Alias::new(ID))
+        .big_integer()
+        .not_null()
+        .auto_increment()
+        .primary_key()
+        .to_owned()
 }
 
 fn column(backend: DbBackend, field: &Field) -> ColumnDef {

@@ -1,0 +1,9 @@
+//! Integration tests of the whole: real HTTP over loopback (wiremock), real
+//! SQLite, and the real PostgreSQL server named by `DGI_TEST_POSTGRES_URL`.
+
+mod cli;
+mod conformance;
+mod leasing;
+mod linking;
+mod runs;
+mod support;
