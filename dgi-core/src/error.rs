@@ -123,6 +123,22 @@ pub enum Error {
         reason: String,
     },
 
+    /// The worker no longer holds the job's lease: another worker took the
+    /// job over, or it was cancelled. Nothing of the run is committed.
+    #[error("job {0} is no longer leased to this worker")]
+    LeaseLost(i64),
+
+    /// No queued job has this id, or it is not in a state that allows the change.
+    #[error("job {id} cannot be {action}: it is {state}")]
+    JobState {
+        /// The job id.
+        id: i64,
+        /// What was asked, e.g. "cancelled".
+        action: &'static str,
+        /// Its current state, or "missing".
+        state: String,
+    },
+
     /// The database refused a statement.
     #[error("database error")]
     Database(#[from] sea_orm::DbErr),
@@ -135,6 +151,20 @@ pub enum Error {
         /// Why it could not be read.
         reason: String,
     },
+}
+
+impl Error {
+    /// Whether trying the same job again later may succeed: transport
+    /// failures, timeouts, server errors and database errors. Bad
+    /// configuration, unknown names, invalid windows and refusals by the
+    /// API (`status: 0`, other 4xx) are final.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Transport { .. } | Self::Timeout { .. } | Self::Database(_) => true,
+            Self::Http { status, .. } => *status >= 500 || *status == 429,
+            _ => false,
+        }
+    }
 }
 
 /// A `Result` whose error is [`Error`].

@@ -2,7 +2,8 @@
 
 use chrono::{Local, NaiveDateTime, Utc};
 use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::TransactionTrait;
+use async_trait::async_trait;
+use sea_orm::{DatabaseTransaction, TransactionTrait};
 use serde_json::Value as Json;
 use tracing::Instrument;
 
@@ -47,11 +48,48 @@ pub async fn run_job(
     registry: &Registry,
     request: &RunRequest,
 ) -> Result<Report> {
+    run_job_with(storage, registry, request, &NoHook).await
+}
+
+/// Work done inside a job's transaction, after its rows are written and
+/// before they commit: whatever it writes commits with them.
+#[async_trait]
+pub trait CommitHook: Send + Sync {
+    /// Called once per successful job. An error rolls the whole job back.
+    ///
+    /// # Errors
+    ///
+    /// Whatever should stop the commit, e.g. [`Error::LeaseLost`].
+    async fn before_commit(&self, tx: &DatabaseTransaction, report: &Report) -> Result<()>;
+}
+
+/// A hook that does nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoHook;
+
+#[async_trait]
+impl CommitHook for NoHook {
+    async fn before_commit(&self, _tx: &DatabaseTransaction, _report: &Report) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// [`run_job`], with `hook` run inside the job's transaction.
+///
+/// # Errors
+///
+/// As for [`run_job`], and the hook's error.
+pub async fn run_job_with(
+    storage: &Storage,
+    registry: &Registry,
+    request: &RunRequest,
+    hook: &dyn CommitHook,
+) -> Result<Report> {
     let entry = registry.get(&request.job_type)?;
     let span = tracing::info_span!("job", job_type = entry.code(), dealer = %request.dealer_id);
     async {
         let started = Utc::now().naive_utc();
-        let result = execute(storage, entry, request, started).await;
+        let result = execute(storage, entry, request, started, hook).await;
         if let Err(error) = &result {
             tracing::debug!(%error, "job failed");
             let entry = run_entry(request, started, "failed", &Report::default(), Some(error));
@@ -70,6 +108,7 @@ async fn execute(
     entry: &Entry,
     request: &RunRequest,
     started: NaiveDateTime,
+    hook: &dyn CommitHook,
 ) -> Result<Report> {
     check_filters(entry, &request.filters)?;
     let dealer = storage.dealer(&request.dealer_id).await?;
@@ -110,6 +149,7 @@ async fn execute(
         .map(|r| rejected_entry(entry, &dealer.id, r));
     let log = run_entry(request, started, "succeeded", &report, None);
     log_run(&tx, log, rejections.collect()).await?;
+    hook.before_commit(&tx, &report).await?;
     tx.commit().await?;
     tracing::debug!(
         fetched = report.fetched,
@@ -122,7 +162,7 @@ async fn execute(
     Ok(report)
 }
 
-fn check_filters(entry: &Entry, filters: &Filters) -> Result<()> {
+pub(crate) fn check_filters(entry: &Entry, filters: &Filters) -> Result<()> {
     let accepted = entry.job_type.schema().filters;
     match filters
         .iter()

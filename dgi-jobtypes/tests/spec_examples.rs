@@ -306,33 +306,14 @@ fn pkb_example_decodes_field_by_field() {
     assert_eq!(record.dealer_id.as_deref(), Some(DEALER));
     assert_values(pkb::SCHEMA.fields, &record.values, &pkb_header());
 
-    let services = &record.children[0];
-    assert_eq!(services.len(), 2);
-    let service_fields = pkb::SCHEMA.children[0].fields;
-    assert_values(
-        service_fields,
-        &services[0].values,
-        &pkb_service("BA082", SERVICE_BA082),
-    );
-    assert_values(
-        service_fields,
-        &services[1].values,
-        &pkb_service("BA113", SERVICE_BA113),
-    );
-
-    let parts = &record.children[1];
-    assert_eq!(parts.len(), 2);
-    let part_fields = pkb::SCHEMA.children[1].fields;
-    assert_values(
-        part_fields,
-        &parts[0].values,
-        &pkb_part("BA082", PART_BA082),
-    );
-    assert_values(
-        part_fields,
-        &parts[1].values,
-        &pkb_part("BA113", PART_BA113),
-    );
+    let expected = [pkb_services(), pkb_parts()];
+    let children = pkb::SCHEMA.children.iter().zip(&record.children);
+    for ((child, lines), expected_lines) in children.zip(&expected) {
+        assert_eq!(lines.len(), expected_lines.len(), "`{}`", child.name);
+        for (line, expected) in lines.iter().zip(expected_lines) {
+            assert_values(child.fields, &line.values, expected);
+        }
+    }
 
     let back = record.to_json(&pkb::SCHEMA, DEALER);
     let changes = [
@@ -400,91 +381,69 @@ fn pkb_header() -> Vec<(&'static str, Value)> {
     ]
 }
 
-/// A service line of the example: name, kind, price, discount, total.
-type ServiceLine = (
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-);
-
-const SERVICE_BA082: ServiceLine = (
-    "Light Repair Perawatan Beat",
-    "Light Repair",
-    "180000",
-    "0",
-    "180000",
-);
-const SERVICE_BA113: ServiceLine = ("Ganti Oli Beat", "Ganti Oli Plus", "30000", "0", "30000");
-
-fn pkb_service(job: &str, line: ServiceLine) -> Vec<(&'static str, Value)> {
-    let (name, kind, price, discount, total) = line;
+/// The example's service lines, value by value.
+fn pkb_services() -> [Vec<(&'static str, Value)>; 2] {
     let created = at(31, 12, 2018, (9, 39, 59));
-    vec![
-        ("idJob", text(job)),
-        ("namaPekerjaan", text(name)),
-        ("jenisPekerjaan", text(kind)),
-        ("biayaService", dec(price)),
-        ("promoIdJasa", Value::Null),
-        ("discServiceAmount", dec(discount)),
-        ("discServicePercentage", dec("0")),
-        ("totalHargaServis", dec(total)),
-        ("createdTime", created.clone()),
-        ("modifiedTime", created),
+    [
+        vec![
+            ("idJob", text("BA082")),
+            ("namaPekerjaan", text("Light Repair Perawatan Beat")),
+            ("jenisPekerjaan", text("Light Repair")),
+            ("biayaService", dec("180000")),
+            ("promoIdJasa", Value::Null),
+            ("discServiceAmount", dec("0")),
+            ("discServicePercentage", dec("0")),
+            ("totalHargaServis", dec("180000")),
+            ("createdTime", created.clone()),
+            ("modifiedTime", created.clone()),
+        ],
+        vec![
+            ("idJob", text("BA113")),
+            ("namaPekerjaan", text("Ganti Oli Beat")),
+            ("jenisPekerjaan", text("Ganti Oli Plus")),
+            ("biayaService", dec("30000")),
+            ("promoIdJasa", Value::Null),
+            ("discServiceAmount", dec("0")),
+            ("discServicePercentage", dec("0")),
+            ("totalHargaServis", dec("30000")),
+            ("createdTime", created.clone()),
+            ("modifiedTime", created),
+        ],
     ]
 }
 
-/// A part line of the example: part, quantity, price, promotion, discount,
-/// VAT, total, advance payment.
-struct PartLine {
-    number: &'static str,
-    quantity: i64,
-    price: &'static str,
-    promo: &'static str,
-    discount: &'static str,
-    vat: &'static str,
-    total: &'static str,
-    advance: &'static str,
-}
-
-const PART_BA082: PartLine = PartLine {
-    number: "772A0KCJ660",
-    quantity: 2,
-    price: "18181",
-    promo: "32135",
-    discount: "0",
-    vat: "1818",
-    total: "40000",
-    advance: "30000",
-};
-
-const PART_BA113: PartLine = PartLine {
-    number: "872A0KCJ660",
-    quantity: 1,
-    price: "27272",
-    promo: "A123456",
-    discount: "5000",
-    vat: "2727",
-    total: "30000",
-    advance: "0",
-};
-
-fn pkb_part(job: &str, line: PartLine) -> Vec<(&'static str, Value)> {
+/// The example's part lines, value by value.
+fn pkb_parts() -> [Vec<(&'static str, Value)>; 2] {
     let created = at(31, 12, 2018, (9, 39, 59));
-    vec![
-        ("idJob", text(job)),
-        ("partsNumber", text(line.number)),
-        ("kuantitas", Value::Integer(line.quantity)),
-        ("hargaParts", dec(line.price)),
-        ("promoIdParts", text(line.promo)),
-        ("discPartsAmount", dec(line.discount)),
-        ("discPartsPercentage", dec("0")),
-        ("ppn", dec(line.vat)),
-        ("totalHargaParts", dec(line.total)),
-        ("uangMuka", dec(line.advance)),
-        ("createdTime", created.clone()),
-        ("modifiedTime", created),
+    [
+        vec![
+            ("idJob", text("BA082")),
+            ("partsNumber", text("772A0KCJ660")),
+            ("kuantitas", Value::Integer(2)),
+            ("hargaParts", dec("18181")),
+            ("promoIdParts", text("32135")),
+            ("discPartsAmount", dec("0")),
+            ("discPartsPercentage", dec("0")),
+            ("ppn", dec("1818")),
+            ("totalHargaParts", dec("40000")),
+            ("uangMuka", dec("30000")),
+            ("createdTime", created.clone()),
+            ("modifiedTime", created.clone()),
+        ],
+        vec![
+            ("idJob", text("BA113")),
+            ("partsNumber", text("872A0KCJ660")),
+            ("kuantitas", Value::Integer(1)),
+            ("hargaParts", dec("27272")),
+            ("promoIdParts", text("A123456")),
+            ("discPartsAmount", dec("5000")),
+            ("discPartsPercentage", dec("0")),
+            ("ppn", dec("2727")),
+            ("totalHargaParts", dec("30000")),
+            ("uangMuka", dec("0")),
+            ("createdTime", created.clone()),
+            ("modifiedTime", created),
+        ],
     ]
 }
 
@@ -547,4 +506,148 @@ fn parts_inbound_reads_the_capitalised_line_fields() {
     let line = &record.children[0][0].values;
     assert_eq!(line[4], Value::Integer(12));
     assert_eq!(line[5], text("Box"));
+}
+
+// The dummy sources.
+
+/// Each reference job type's dummy source, its code and its schema.
+fn sources() -> [(&'static str, &'static dyn DummySource, &'static Schema); 4] {
+    [
+        ("leasing", &Leasing, &leasing::SCHEMA),
+        ("prospect", &Prospect, &prospect::SCHEMA),
+        ("pkb", &Pkb, &pkb::SCHEMA),
+        ("parts_inbound", &PartsInbound, &parts_inbound::SCHEMA),
+    ]
+}
+
+fn week() -> Window {
+    Window::parse("2026-11-23 00:00:00", "2026-11-29 23:59:59").expect("a window")
+}
+
+fn created(record: &Json) -> NaiveDateTime {
+    let text = record["createdTime"].as_str().expect("a created time");
+    read_timestamp(text).expect("a timestamp")
+}
+
+#[test]
+fn dummy_sources_repeat_themselves() {
+    for (code, source, _) in sources() {
+        let first = source.generate(DEALER, &week());
+        assert!(!first.is_empty(), "{code}: a week has records");
+        assert_eq!(first, source.generate(DEALER, &week()), "{code}");
+    }
+}
+
+#[test]
+fn dummy_records_of_a_short_window_are_those_of_the_week() {
+    let afternoon = Window::parse("2026-11-25 12:00:00", "2026-11-25 17:00:00").expect("window");
+    for (code, source, _) in sources() {
+        let whole_week = source.generate(DEALER, &week());
+        for record in source.generate(DEALER, &afternoon) {
+            let time = created(&record);
+            assert!(
+                afternoon.from <= time && time <= afternoon.to,
+                "{code}: {time}"
+            );
+            assert!(whole_week.contains(&record), "{code}: {record}");
+        }
+    }
+}
+
+#[test]
+fn dummy_records_fall_in_the_window_with_unique_keys() {
+    for (code, source, schema) in sources() {
+        let window = week();
+        let mut keys = HashSet::new();
+        for record in source.generate(DEALER, &window) {
+            let time = created(&record);
+            assert!(window.from <= time && time <= window.to, "{code}: {time}");
+            let key = record[schema.key].as_str().expect("a key").to_owned();
+            assert!(key.contains(DEALER), "{code}: `{key}` names the dealer");
+            assert!(keys.insert(key.clone()), "{code}: `{key}` twice");
+        }
+    }
+}
+
+#[test]
+fn dummy_records_decode_without_problems() {
+    for (code, source, schema) in sources() {
+        for element in source.generate(DEALER, &week()) {
+            let record = decode_cleanly(schema, &element);
+            assert_eq!(record.dealer_id.as_deref(), Some(DEALER), "{code}");
+            assert_eq!(record.to_json(schema, DEALER)["dealerId"], json!(DEALER));
+            assert_every_field_sent(schema, &element);
+        }
+    }
+}
+
+/// Every field of the schema and of its lines is present, if only empty.
+fn assert_every_field_sent(schema: &Schema, element: &Json) {
+    for field in schema.fields {
+        assert!(
+            element.get(field.name).is_some(),
+            "`{}` missing",
+            field.name
+        );
+    }
+    for child in schema.children {
+        let lines = element[child.name].as_array().expect("an array of lines");
+        for line in lines {
+            for field in child.fields {
+                let name = field.name;
+                assert!(
+                    line.get(name).is_some(),
+                    "`{}[].{name}` missing",
+                    child.name
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn dummy_work_orders_have_jobs_with_two_lines() {
+    let orders = Pkb.generate(DEALER, &week());
+    let shared = orders.iter().any(|order| {
+        let mut jobs = HashSet::new();
+        let parts = order["parts"].as_array().expect("parts");
+        parts
+            .iter()
+            .any(|part| !jobs.insert(part["idJob"].as_str().expect("idJob")))
+    });
+    assert!(shared, "some work order has two part lines for one job");
+}
+
+#[test]
+fn dummy_work_order_totals_add_up() {
+    let number = |v: &Json| v.as_i64().expect("a whole amount");
+    for order in Pkb.generate(DEALER, &week()) {
+        let mut sum = 0;
+        for service in order["services"].as_array().expect("services") {
+            let price = number(&service["biayaService"]);
+            let total = price - number(&service["discServiceAmount"]);
+            assert_eq!(number(&service["totalHargaServis"]), total, "{service}");
+            sum += total;
+        }
+        for part in order["parts"].as_array().expect("parts") {
+            let gross = number(&part["hargaParts"]) * number(&part["kuantitas"]);
+            let total = gross - number(&part["discPartsAmount"]);
+            assert_eq!(number(&part["totalHargaParts"]), total, "{part}");
+            sum += total;
+        }
+        assert_eq!(
+            number(&order["totalBiayaService"]),
+            sum,
+            "{}",
+            order["noWorkOrder"]
+        );
+    }
+}
+
+#[test]
+fn dummy_records_differ_between_dealers() {
+    for (code, source, _) in sources() {
+        let other = source.generate("12284", &week());
+        assert_ne!(source.generate(DEALER, &week()), other, "{code}");
+    }
 }

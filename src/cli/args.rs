@@ -46,6 +46,22 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: DataCommand,
     },
+    /// Queue jobs and manage queued jobs.
+    Queue {
+        #[command(subcommand)]
+        command: QueueCommand,
+    },
+    /// Claim and run queued jobs until Ctrl-C (or until idle).
+    Worker(WorkerArgs),
+    /// Queue the next window of every active dealer and job type.
+    Schedule {
+        /// Keep scheduling, every this many seconds.
+        #[arg(long)]
+        every_secs: Option<u64>,
+        /// Minutes before the cursor the next window starts.
+        #[arg(long, default_value_t = 10)]
+        overlap_mins: i64,
+    },
     /// Set up demo dealers on dummy data, run every job type, show the result.
     Demo {
         /// How many days back to pull.
@@ -166,4 +182,81 @@ pub(crate) struct ListData {
 pub(crate) enum Format {
     Table,
     Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum QueueCommand {
+    /// Queue a job for one dealer, or for every active dealer; prints the ids.
+    Add(QueueAdd),
+    /// List jobs, newest first.
+    List {
+        /// Only jobs in this state.
+        #[arg(long)]
+        state: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: u64,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Count jobs per state.
+    Status {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Cancel a queued or running job.
+    Cancel { id: i64 },
+    /// Queue a discarded or cancelled job again.
+    Retry { id: i64 },
+    /// Delete finished jobs older than N days.
+    Prune {
+        #[arg(long)]
+        older_than_days: i64,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+#[command(group = clap::ArgGroup::new("dealers").required(true).args(["dealer", "all_dealers"]))]
+pub(crate) struct QueueAdd {
+    /// Job type code, e.g. leasing.
+    pub(crate) job_type: String,
+    /// Dealer id.
+    #[arg(long)]
+    pub(crate) dealer: Option<String>,
+    /// Every active dealer.
+    #[arg(long)]
+    pub(crate) all_dealers: bool,
+    /// Window start, "YYYY-MM-DD HH:MM:SS".
+    #[arg(long)]
+    pub(crate) from: String,
+    /// Window end, "YYYY-MM-DD HH:MM:SS".
+    #[arg(long)]
+    pub(crate) to: String,
+    /// A module filter, e.g. idSPK=SPK/12345/18/01/00001; repeatable.
+    #[arg(long = "filter", value_name = "KEY=VALUE")]
+    pub(crate) filters: Vec<String>,
+    /// Higher runs first.
+    #[arg(long, default_value_t = 0)]
+    pub(crate) priority: i32,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct WorkerArgs {
+    /// Jobs run at once by this worker.
+    #[arg(long, default_value_t = 4)]
+    pub(crate) concurrency: usize,
+    /// Running jobs per dealer, across all workers.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) per_dealer: usize,
+    /// Lease length in seconds; renewed every third of it.
+    #[arg(long, default_value_t = 30)]
+    pub(crate) lease_secs: u64,
+    /// Stop once nothing is queued or running.
+    #[arg(long)]
+    pub(crate) until_idle: bool,
+    /// Seconds running jobs get to finish after Ctrl-C.
+    #[arg(long, default_value_t = 30)]
+    pub(crate) shutdown_timeout_secs: u64,
+    /// First retry delay in seconds; doubles per attempt.
+    #[arg(long, default_value_t = 10)]
+    pub(crate) retry_base_secs: u64,
 }

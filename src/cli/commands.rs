@@ -173,15 +173,7 @@ pub(crate) fn list_job_types(registry: &Registry, format: Format) -> Result<()> 
 }
 
 pub(crate) async fn run(storage: &Storage, registry: &Registry, args: RunArgs) -> Result<()> {
-    let filters = args
-        .filters
-        .iter()
-        .map(|f| {
-            f.split_once('=')
-                .map(|(k, v)| (k.trim().to_owned(), v.to_owned()))
-                .with_context(|| format!("filter `{f}` is not KEY=VALUE"))
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let filters = parse_filters(&args.filters)?;
     let request = RunRequest {
         job_type: args.job_type,
         dealer_id: args.dealer,
@@ -237,4 +229,15 @@ fn cell(value: &Json) -> String {
         Json::String(s) => s.clone(),
         other => other.to_string(),
     }
+}
+
+/// `KEY=VALUE` arguments as request filters.
+pub(crate) fn parse_filters(args: &[String]) -> Result<Vec<(String, String)>> {
+    args.iter()
+        .map(|f| {
+            f.split_once('=')
+                .map(|(k, v)| (k.trim().to_owned(), v.to_owned()))
+                .with_context(|| format!("filter `{f}` is not KEY=VALUE"))
+        })
+        .collect()
 }

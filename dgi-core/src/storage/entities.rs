@@ -1,7 +1,7 @@
 //! The core tables, as sea-orm entities.
 //!
 //! Job types' own tables are laid out from their schemas at run time; see
-//! [`tables`](super::tables).
+//! `Storage::init`.
 
 #![allow(
     missing_docs,

@@ -131,8 +131,11 @@ impl Storage {
             .register(api_config::Entity)
             .register(run::Entity)
             .register(rejected::Entity)
+            .register(crate::queue::entities::job::Entity)
+            .register(crate::queue::entities::cursor::Entity)
             .sync(&self.db)
             .await?;
+        crate::queue::create_indexes(&self.db).await?;
         for entry in registry.iter() {
             tables::create(&self.db, entry).await?;
             let defaults = entry.job_type.api_defaults();

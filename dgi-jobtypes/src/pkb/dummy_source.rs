@@ -223,23 +223,21 @@ impl WorkOrder {
         let status = rng.pick(&["4", "4", "4", "4", "4", "4", "1", "2", "3", "5"]);
         let registered = rng.office_time(day);
         let opened = registered + Duration::minutes(rng.int(5..=20));
-        let flat_rate: i64 = jobs.iter().map(|j| j.minutes).sum();
-        let finished = (status == "4").then(|| {
-            let worked = (flat_rate + rng.int(-10..=15)).max(10);
-            (
-                worked,
-                opened + Duration::minutes(rng.int(10..=40) + worked),
-            )
-        });
-        Self {
+        let mut order = Self {
             day,
             model,
             jobs,
             status,
             registered,
             opened,
-            finished,
+            finished: None,
+        };
+        if status == "4" {
+            let worked = (order.flat_rate() + rng.int(-10..=15)).max(10);
+            let waited = rng.int(10..=40);
+            order.finished = Some((worked, opened + Duration::minutes(waited + worked)));
         }
+        order
     }
 
     fn flat_rate(&self) -> i64 {
@@ -355,13 +353,19 @@ impl WorkOrder {
     }
 
     /// Most of the parts each job usually uses, each on its own line, so
-    /// one job often has two lines; returns the lines and their total.
+    /// one job often has two lines; a part needed by two jobs is used once.
+    /// Returns the lines and their total.
     fn parts(&self, rng: &mut DummyRng) -> (Vec<Json>, i64) {
         let mut lines = Vec::new();
+        let mut used = Vec::new();
         let mut sum = 0;
         for job in &self.jobs {
             for part in job.parts {
+                if used.contains(&part.number) {
+                    continue;
+                }
                 if lines.len() < MAX_PART_LINES && rng.chance(75) {
+                    used.push(part.number);
                     let (line, total) = self.part_line(rng, job, part);
                     lines.push(line);
                     sum += total;

@@ -1,0 +1,233 @@
+//! Claiming jobs under a lease, renewing it, and recording outcomes.
+
+use chrono::{Duration, NaiveDateTime};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, QueryResult, TransactionTrait};
+use serde_json::Value as Json;
+
+use super::{Queue, statement};
+use crate::request::Filters;
+use crate::window::Window;
+use crate::{Error, Report, Result, RunRequest};
+
+/// Serialises claims on PostgreSQL, so that each claim sees the jobs the
+/// previous one started and per-dealer limits hold across workers.
+const CLAIM_LOCK: i64 = 0x6467_6900_0001;
+
+/// How many due jobs a claim looks at, to find some whose dealer has room.
+const SCAN: u64 = 1_000;
+
+/// A job a worker holds the lease of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimedJob {
+    /// The job's id.
+    pub id: i64,
+    /// What to run.
+    pub request: RunRequest,
+    /// This attempt's number, from 1.
+    pub attempt: i32,
+    /// Attempts allowed in all.
+    pub max_attempts: i32,
+}
+
+impl Queue {
+    /// Claims up to `n` due jobs for `worker`, leased until `now + lease`,
+    /// never giving a dealer more than `per_dealer` running jobs across all
+    /// workers. Jobs whose lease expired count as due.
+    ///
+    /// # Errors
+    ///
+    /// A database error.
+    pub async fn claim(
+        &self,
+        worker: &str,
+        n: usize,
+        per_dealer: usize,
+        lease: Duration,
+        now: NaiveDateTime,
+    ) -> Result<Vec<ClaimedJob>> {
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        let db = self.storage.connection();
+        let backend = db.get_database_backend();
+        let tx = db.begin().await?;
+        if backend == DbBackend::Postgres {
+            tx.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({CLAIM_LOCK})")).await?;
+        }
+        let values = vec![
+            now.into(),
+            i64::try_from(SCAN).unwrap_or(i64::MAX).into(),
+            worker.into(),
+            (now + lease).into(),
+            i64::try_from(per_dealer).unwrap_or(i64::MAX).into(),
+            i64::try_from(n).unwrap_or(i64::MAX).into(),
+        ];
+        let rows = tx.query_all_raw(statement(backend, &claim_sql(backend), values)).await?;
+        tx.commit().await?;
+        rows.iter().map(claimed_job).collect()
+    }
+
+    /// Extends the lease of a running job to `now + lease`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::LeaseLost`] when the job is no longer this worker's
+    /// (reclaimed after expiry, or cancelled).
+    pub async fn renew(&self, id: i64, worker: &str, lease: Duration, now: NaiveDateTime) -> Result<()> {
+        let sql = "UPDATE dgi_jobs SET lease_until = $1, updated_at = $2 \
+                   WHERE id = $3 AND locked_by = $4 AND state = 'running'";
+        let values = vec![(now + lease).into(), now.into(), id.into(), worker.into()];
+        self.expect_one(&self.storage.connection().clone(), id, sql, values).await
+    }
+
+    /// Marks a job succeeded inside the transaction of its rows, and moves
+    /// its cursor forward.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::LeaseLost`] when the job is no longer this worker's: the
+    /// caller must roll back.
+    pub async fn complete_in(
+        &self,
+        tx: &DatabaseTransaction,
+        job: &ClaimedJob,
+        worker: &str,
+        report: &Report,
+        now: NaiveDateTime,
+    ) -> Result<()> {
+        let sql = "UPDATE dgi_jobs SET state = 'succeeded', report = $1, finished_at = $2, \
+                   updated_at = $2, lease_until = NULL, last_error = NULL \
+                   WHERE id = $3 AND locked_by = $4 AND state = 'running'";
+        let report = serde_json::to_string(report)
+            .map_err(|e| Error::Corrupt { what: "job report", reason: e.to_string() })?;
+        let values = vec![report.into(), now.into(), job.id.into(), worker.into()];
+        self.expect_one(tx, job.id, sql, values).await?;
+        super::schedule::advance_cursor(tx, &job.request, now).await
+    }
+
+    /// Records a failure: retried at `retry_at` while attempts remain and the
+    /// error is retryable, discarded otherwise.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::LeaseLost`] when the job is no longer this worker's.
+    pub async fn fail(
+        &self,
+        job: &ClaimedJob,
+        worker: &str,
+        error: &Error,
+        retry_at: NaiveDateTime,
+        now: NaiveDateTime,
+    ) -> Result<super::JobState> {
+        let retry = error.is_retryable() && job.attempt < job.max_attempts;
+        let state = if retry { super::JobState::Failed } else { super::JobState::Discarded };
+        let sql = "UPDATE dgi_jobs SET state = $1, run_at = $2, last_error = $3, updated_at = $4, \
+                   finished_at = $5, locked_by = NULL, lease_until = NULL \
+                   WHERE id = $6 AND locked_by = $7 AND state = 'running'";
+        let finished: Option<NaiveDateTime> = (!retry).then_some(now);
+        let values = vec![
+            state.as_str().into(),
+            retry_at.into(),
+            crate::runner::error_chain(error).into(),
+            now.into(),
+            finished.into(),
+            job.id.into(),
+            worker.into(),
+        ];
+        self.expect_one(&self.storage.connection().clone(), job.id, sql, values).await?;
+        Ok(state)
+    }
+
+    /// Records that the job was skipped (inactive dealer).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::LeaseLost`] when the job is no longer this worker's.
+    pub async fn skip(&self, job: &ClaimedJob, worker: &str, report: &Report, now: NaiveDateTime) -> Result<()> {
+        let sql = "UPDATE dgi_jobs SET state = 'skipped', report = $1, finished_at = $2, \
+                   updated_at = $2, locked_by = NULL, lease_until = NULL \
+                   WHERE id = $3 AND locked_by = $4 AND state = 'running'";
+        let report = serde_json::to_string(report)
+            .map_err(|e| Error::Corrupt { what: "job report", reason: e.to_string() })?;
+        let values = vec![report.into(), now.into(), job.id.into(), worker.into()];
+        self.expect_one(&self.storage.connection().clone(), job.id, sql, values).await
+    }
+
+    /// Gives a running job back to the queue without counting the attempt.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::LeaseLost`] when the job is no longer this worker's.
+    pub async fn release(&self, job: &ClaimedJob, worker: &str, now: NaiveDateTime) -> Result<()> {
+        let sql = "UPDATE dgi_jobs SET state = 'queued', attempts = attempts - 1, \
+                   locked_by = NULL, lease_until = NULL, updated_at = $1 \
+                   WHERE id = $2 AND locked_by = $3 AND state = 'running'";
+        let values = vec![now.into(), job.id.into(), worker.into()];
+        self.expect_one(&self.storage.connection().clone(), job.id, sql, values).await
+    }
+
+    async fn expect_one(
+        &self,
+        db: &impl ConnectionTrait,
+        id: i64,
+        sql: &str,
+        values: Vec<sea_orm::Value>,
+    ) -> Result<()> {
+        let stmt = statement(db.get_database_backend(), sql, values);
+        match db.execute_raw(stmt).await?.rows_affected() {
+            0 => Err(Error::LeaseLost(id)),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// One statement: pick due jobs by priority, skip those whose dealer is at
+/// its limit (counting running jobs and those picked before in the same
+/// batch), and mark them running under the new lease.
+fn claim_sql(backend: DbBackend) -> String {
+    let lock = if backend == DbBackend::Postgres { "FOR UPDATE SKIP LOCKED" } else { "" };
+    format!(
+        "WITH candidates AS ( \
+           SELECT id, dealer_id, priority, run_at FROM dgi_jobs \
+           WHERE (state IN ('queued', 'failed') AND run_at <= $1) \
+              OR (state = 'running' AND lease_until < $1) \
+           ORDER BY priority DESC, run_at, id LIMIT $2 {lock}), \
+         busy AS ( \
+           SELECT dealer_id, COUNT(*) AS n FROM dgi_jobs \
+           WHERE state = 'running' AND lease_until >= $1 GROUP BY dealer_id), \
+         ranked AS ( \
+           SELECT c.id, c.priority, c.run_at, COALESCE(b.n, 0) + ROW_NUMBER() OVER ( \
+             PARTITION BY c.dealer_id ORDER BY c.priority DESC, c.run_at, c.id) AS slot \
+           FROM candidates c LEFT JOIN busy b ON b.dealer_id = c.dealer_id) \
+         UPDATE dgi_jobs SET state = 'running', locked_by = $3, lease_until = $4, \
+           attempts = attempts + 1, updated_at = $1 \
+         WHERE id IN ( \
+           SELECT id FROM ranked WHERE slot <= $5 ORDER BY priority DESC, run_at, id LIMIT $6) \
+         RETURNING id, job_type, dealer_id, from_time, to_time, filters, attempts, max_attempts"
+    )
+}
+
+fn claimed_job(row: &QueryResult) -> Result<ClaimedJob> {
+    let filters: String = row.try_get("", "filters")?;
+    let filters: Json = serde_json::from_str(&filters)
+        .map_err(|e| Error::Corrupt { what: "job filters", reason: e.to_string() })?;
+    let filters: Filters = match filters {
+        Json::Object(map) => map
+            .into_iter()
+            .map(|(k, v)| (k, v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string())))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let window = Window::new(row.try_get("", "from_time")?, row.try_get("", "to_time")?)?;
+    Ok(ClaimedJob {
+        id: row.try_get("", "id")?,
+        request: RunRequest {
+            job_type: row.try_get("", "job_type")?,
+            dealer_id: row.try_get("", "dealer_id")?,
+            window,
+            filters,
+        },
+        attempt: row.try_get("", "attempts")?,
+        max_attempts: row.try_get("", "max_attempts")?,
+    })
+}
