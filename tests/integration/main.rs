@@ -5,5 +5,6 @@ mod cli;
 mod conformance;
 mod leasing;
 mod linking;
+mod queue;
 mod runs;
 mod support;

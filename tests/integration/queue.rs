@@ -1,0 +1,303 @@
+//! The job queue in one process, on every backend.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use chrono::{NaiveDateTime, Utc};
+use dgi::queue::{ClaimedJob, Executor, NewJob, Queue, RunExecutor, Worker, WorkerOptions};
+use dgi::{CommitHook, Dealer, Error, JobState, Report, Storage};
+use sea_orm::DatabaseTransaction;
+
+use crate::support::{backends, count, recent_window, registry};
+
+fn now() -> NaiveDateTime {
+    Utc::now().naive_utc()
+}
+
+fn job(job_type: &str, dealer: &str) -> NewJob {
+    NewJob {
+        job_type: job_type.into(),
+        dealer_id: dealer.into(),
+        window: recent_window(2),
+        filters: Vec::new(),
+        priority: 0,
+        run_at: None,
+    }
+}
+
+async fn dummy_dealers(storage: &Storage, ids: &[&str]) {
+    for id in ids {
+        storage.put_dealer(&Dealer::dummy(*id)).await.expect("dealer saved");
+    }
+}
+
+fn fast(until_idle: bool) -> WorkerOptions {
+    WorkerOptions {
+        concurrency: 4,
+        per_dealer: 1,
+        lease: Duration::from_secs(5),
+        poll: Duration::from_millis(10),
+        until_idle,
+        shutdown_timeout: Duration::from_secs(5),
+        retry_base: Duration::from_millis(100),
+    }
+}
+
+#[tokio::test]
+async fn identical_jobs_are_queued_once_even_when_racing() {
+    for db in backends("queue_dedupe").await {
+        dummy_dealers(&db.storage, &["08138"]).await;
+        let queue = Queue::new(db.storage.clone());
+        let first = queue.enqueue(registry(), &job("leasing", "08138"), now()).await.expect("ok");
+        let again = queue.enqueue(registry(), &job("leasing", "08138"), now()).await.expect("ok");
+        assert!(first.created && !again.created, "{}", db.name);
+        assert_eq!(first.id, again.id);
+
+        let racing = job("pkb", "08138");
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let queue = queue.clone();
+                let racing = racing.clone();
+                tokio::spawn(async move { queue.enqueue(registry(), &racing, now()).await })
+            })
+            .collect();
+        let mut ids = Vec::new();
+        for task in tasks {
+            ids.push(task.await.expect("task").expect("enqueued").id);
+        }
+        ids.dedup();
+        assert_eq!(ids.len(), 1, "{}: {ids:?}", db.name);
+        assert_eq!(count(&db.storage, "dgi_jobs").await, 2);
+    }
+}
+
+#[tokio::test]
+async fn per_dealer_limit_holds_across_workers() {
+    for db in backends("queue_per_dealer").await {
+        dummy_dealers(&db.storage, &["08138", "12284"]).await;
+        let queue = Queue::new(db.storage.clone());
+        for code in ["leasing", "pkb", "prospect"] {
+            queue.enqueue(registry(), &job(code, "08138"), now()).await.expect("queued");
+        }
+        queue.enqueue(registry(), &job("leasing", "12284"), now()).await.expect("queued");
+        let lease = chrono::Duration::seconds(30);
+
+        let a = queue.claim("a", 10, 1, lease, now()).await.expect("claim");
+        assert_eq!(a.len(), 2, "{}: one per dealer", db.name);
+        let b = queue.claim("b", 10, 1, lease, now()).await.expect("claim");
+        assert!(b.is_empty(), "{}: both dealers are busy", db.name);
+        let c = queue.claim("c", 10, 2, lease, now()).await.expect("claim");
+        assert_eq!(c.len(), 1, "{}: a limit of two lets one more of 08138 run", db.name);
+        assert_eq!(c[0].request.dealer_id, "08138");
+    }
+}
+
+#[tokio::test]
+async fn an_expired_lease_is_claimed_again_and_the_old_worker_cannot_commit() {
+    for db in backends("queue_lease").await {
+        dummy_dealers(&db.storage, &["08138"]).await;
+        let queue = Queue::new(db.storage.clone());
+        let id = queue.enqueue(registry(), &job("leasing", "08138"), now()).await.expect("q").id;
+        let lease = chrono::Duration::seconds(10);
+        let start = now();
+
+        let old = queue.claim("old", 1, 1, lease, start).await.expect("claim").remove(0);
+        let later = start + chrono::Duration::seconds(11);
+        assert!(queue.claim("new", 1, 1, lease, start).await.expect("claim").is_empty());
+        let new = queue.claim("new", 1, 1, lease, later).await.expect("claim").remove(0);
+        assert_eq!((new.id, new.attempt), (id, 2), "{}", db.name);
+
+        let renew = queue.renew(id, "old", lease, later).await;
+        assert!(matches!(renew, Err(Error::LeaseLost(_))), "{}", db.name);
+        let hook = Completion { queue: &queue, job: &old, worker: "old" };
+        let result = dgi::run_job_with(&db.storage, registry(), &old.request, &hook).await;
+        assert!(matches!(result, Err(Error::LeaseLost(_))), "{}: {result:?}", db.name);
+        assert_eq!(count(&db.storage, "leasing").await, 0, "{}: nothing committed", db.name);
+
+        let hook = Completion { queue: &queue, job: &new, worker: "new" };
+        let report = dgi::run_job_with(&db.storage, registry(), &new.request, &hook).await;
+        let report = report.expect("the new holder commits");
+        assert_eq!(count(&db.storage, "leasing").await, i64::try_from(report.inserted).expect("n"));
+        assert_eq!(queue.get(id).await.expect("job").state, JobState::Succeeded);
+    }
+}
+
+struct Completion<'a> {
+    queue: &'a Queue,
+    job: &'a ClaimedJob,
+    worker: &'a str,
+}
+
+#[async_trait]
+impl CommitHook for Completion<'_> {
+    async fn before_commit(&self, tx: &DatabaseTransaction, report: &Report) -> dgi::Result<()> {
+        self.queue.complete_in(tx, self.job, self.worker, report, now()).await
+    }
+}
+
+#[tokio::test]
+async fn a_worker_runs_every_job_and_moves_the_cursors() {
+    for db in backends("queue_worker").await {
+        dummy_dealers(&db.storage, &["08138", "12284"]).await;
+        let inactive = Dealer { active: false, ..Dealer::dummy("99999") };
+        db.storage.put_dealer(&inactive).await.expect("saved");
+        let queue = Queue::new(db.storage.clone());
+        for dealer in ["08138", "12284", "99999"] {
+            for code in registry().codes() {
+                queue.enqueue(registry(), &job(code, dealer), now()).await.expect("queued");
+            }
+        }
+        let executor = Arc::new(RunExecutor::new(db.storage.clone(), registry()));
+        let worker = Worker::new(queue.clone(), executor, fast(true));
+        let summary = worker.run(std::future::pending()).await.expect("worker");
+        assert_eq!((summary.succeeded, summary.skipped), (8, 4), "{}", db.name);
+
+        let status = queue.status().await.expect("status");
+        assert_eq!(status[&JobState::Succeeded], 8);
+        assert_eq!(status[&JobState::Skipped], 4);
+        assert_eq!(count(&db.storage, "dgi_cursors").await, 8, "{}", db.name);
+    }
+}
+
+/// Fails every attempt with a retryable error and notes when it ran.
+struct Flaky {
+    attempts: Mutex<Vec<Instant>>,
+}
+
+#[async_trait]
+impl Executor for Flaky {
+    async fn execute(&self, _job: &ClaimedJob, _hook: &dyn CommitHook) -> dgi::Result<Report> {
+        self.attempts.lock().expect("not poisoned").push(Instant::now());
+        Err(Error::Http { endpoint: "/lsng/read".into(), status: 503, body: String::new() })
+    }
+}
+
+#[tokio::test]
+async fn retry_delays_grow_until_the_job_is_discarded() {
+    for db in backends("queue_retry").await {
+        dummy_dealers(&db.storage, &["08138"]).await;
+        let update = dgi::ConfigUpdate { retries: Some(3), ..Default::default() };
+        db.storage.update_api_config("leasing", &update).await.expect("config");
+        let queue = Queue::new(db.storage.clone());
+        let id = queue.enqueue(registry(), &job("leasing", "08138"), now()).await.expect("q").id;
+
+        let flaky = Arc::new(Flaky { attempts: Mutex::default() });
+        let worker = Worker::new(queue.clone(), flaky.clone(), fast(true));
+        let summary = worker.run(std::future::pending()).await.expect("worker");
+        assert_eq!((summary.failed, summary.discarded), (3, 1), "{}", db.name);
+
+        let attempts = flaky.attempts.lock().expect("not poisoned").clone();
+        assert_eq!(attempts.len(), 4, "retries + 1 attempts");
+        for (i, pair) in attempts.windows(2).enumerate() {
+            let at_least = Duration::from_millis(50 << i);
+            assert!(pair[1] - pair[0] >= at_least, "{}: gap {i} {:?}", db.name, pair[1] - pair[0]);
+        }
+        let job = queue.get(id).await.expect("job");
+        assert_eq!((job.state, job.attempts), (JobState::Discarded, 4));
+        assert!(job.last_error.expect("kept").contains("503"));
+    }
+}
+
+#[tokio::test]
+async fn errors_retrying_cannot_fix_are_discarded_at_once() {
+    for db in backends("queue_final").await {
+        let live = Dealer::live("08138", dgi::Credentials::new("k", "s"));
+        db.storage.put_dealer(&live).await.expect("saved");
+        let queue = Queue::new(db.storage.clone());
+        let id = queue.enqueue(registry(), &job("leasing", "08138"), now()).await.expect("q").id;
+        let executor = Arc::new(RunExecutor::new(db.storage.clone(), registry()));
+        Worker::new(queue.clone(), executor, fast(true))
+            .run(std::future::pending())
+            .await
+            .expect("worker");
+        let job = queue.get(id).await.expect("job");
+        assert_eq!((job.state, job.attempts), (JobState::Discarded, 1), "{}", db.name);
+        assert!(job.last_error.expect("kept").contains("no base url"));
+    }
+}
+
+#[tokio::test]
+async fn cancel_retry_and_prune() {
+    for db in backends("queue_admin").await {
+        dummy_dealers(&db.storage, &["08138"]).await;
+        let queue = Queue::new(db.storage.clone());
+        let id = queue.enqueue(registry(), &job("leasing", "08138"), now()).await.expect("q").id;
+
+        queue.cancel(id, now()).await.expect("cancel queued");
+        assert_eq!(queue.get(id).await.expect("job").state, JobState::Cancelled);
+        let again = queue.cancel(id, now()).await.expect_err("already cancelled");
+        assert!(matches!(again, Error::JobState { .. }), "{again}");
+        let missing = queue.cancel(9_999, now()).await.expect_err("missing");
+        assert!(missing.to_string().contains("missing"), "{missing}");
+
+        queue.retry(id, now()).await.expect("retry cancelled");
+        assert_eq!(queue.get(id).await.expect("job").state, JobState::Queued);
+        let claimed = queue.claim("w", 1, 1, chrono::Duration::seconds(30), now()).await;
+        assert_eq!(claimed.expect("claim").len(), 1);
+        queue.cancel(id, now()).await.expect("cancel running");
+        let renew = queue.renew(id, "w", chrono::Duration::seconds(30), now()).await;
+        assert!(matches!(renew, Err(Error::LeaseLost(_))), "the worker notices");
+
+        let later = now() + chrono::Duration::days(8);
+        assert_eq!(queue.prune(chrono::Duration::days(7), later).await.expect("prune"), 1);
+        assert_eq!(queue.prune(chrono::Duration::days(7), later).await.expect("prune"), 0);
+    }
+}
+
+#[tokio::test]
+async fn schedulers_racing_queue_each_window_once_and_cursors_advance() {
+    for db in backends("queue_schedule").await {
+        dummy_dealers(&db.storage, &["08138"]).await;
+        let queue = Queue::new(db.storage.clone());
+        let options = dgi::queue::ScheduleOptions::default();
+        let at = now();
+        let (a, b) = tokio::join!(
+            dgi::queue::schedule(&queue, registry(), &options, at),
+            dgi::queue::schedule(&queue, registry(), &options, at + chrono::Duration::seconds(1)),
+        );
+        let (a, b) = (a.expect("schedule"), b.expect("schedule"));
+        assert_eq!(a.len(), 4);
+        let ids: Vec<i64> = a.iter().map(|q| q.id).collect();
+        assert_eq!(ids, b.iter().map(|q| q.id).collect::<Vec<_>>(), "{}", db.name);
+        assert_eq!(count(&db.storage, "dgi_jobs").await, 4);
+
+        let executor = Arc::new(RunExecutor::new(db.storage.clone(), registry()));
+        Worker::new(queue.clone(), executor, fast(true))
+            .run(std::future::pending())
+            .await
+            .expect("worker");
+        let next = dgi::queue::schedule(&queue, registry(), &options, at).await.expect("schedule");
+        assert!(next.is_empty(), "{}: nothing is due right after a sync", db.name);
+    }
+}
+
+#[tokio::test]
+async fn shutdown_releases_jobs_that_do_not_finish_in_time() {
+    for db in backends("queue_shutdown").await {
+        dummy_dealers(&db.storage, &["08138"]).await;
+        let queue = Queue::new(db.storage.clone());
+        let id = queue.enqueue(registry(), &job("leasing", "08138"), now()).await.expect("q").id;
+        let options = WorkerOptions { shutdown_timeout: Duration::from_millis(100), ..fast(false) };
+        let worker = Worker::new(queue.clone(), Arc::new(Stuck), options);
+        let stop = async {
+            while queue.get(id).await.expect("job").state != JobState::Running {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        };
+        let summary = worker.run(stop).await.expect("worker");
+        assert_eq!(summary.released, 1, "{}", db.name);
+        let job = queue.get(id).await.expect("job");
+        assert_eq!((job.state, job.attempts), (JobState::Queued, 0), "{}", db.name);
+    }
+}
+
+/// Never finishes.
+struct Stuck;
+
+#[async_trait]
+impl Executor for Stuck {
+    async fn execute(&self, _job: &ClaimedJob, _hook: &dyn CommitHook) -> dgi::Result<Report> {
+        std::future::pending().await
+    }
+}
