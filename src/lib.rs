@@ -40,3 +40,6 @@
 pub use dgi_core::*;
 /// The reference job types.
 pub use dgi_jobtypes as jobtypes;
+
+#[doc = include_str!("../docs/guide.md")]
+pub mod guide {}

@@ -153,3 +153,83 @@ fn check(entries: &[Entry]) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value as Json;
+
+    use super::*;
+    use crate::schema::{Child, Field, Schema};
+    use crate::{DummySource, Window};
+
+    const FLAT: Schema =
+        Schema { key: "id", fields: &[Field::text("id")], children: &[], filters: &[] };
+    const NESTED: Schema = Schema {
+        key: "id",
+        fields: &[Field::text("id")],
+        children: &[Child { name: "lines", fields: &[Field::text("x")] }],
+        filters: &[],
+    };
+
+    #[derive(Default)]
+    struct Flat;
+    #[derive(Default)]
+    struct Nested;
+
+    impl DummySource for Flat {
+        fn generate(&self, _: &str, _: &Window) -> Vec<Json> {
+            Vec::new()
+        }
+    }
+    impl JobType for Flat {
+        fn schema(&self) -> &'static Schema {
+            &FLAT
+        }
+    }
+    impl DummySource for Nested {
+        fn generate(&self, _: &str, _: &Window) -> Vec<Json> {
+            Vec::new()
+        }
+    }
+    impl JobType for Nested {
+        fn schema(&self) -> &'static Schema {
+            &NESTED
+        }
+    }
+
+    fn flat(code: &'static str, endpoint: &'static str) -> Registration {
+        let meta = JobMeta { code, label: code, icon: None, endpoint };
+        Registration { meta, build: || Box::new(Flat) }
+    }
+
+    fn nested(code: &'static str, endpoint: &'static str) -> Registration {
+        let meta = JobMeta { code, label: code, icon: None, endpoint };
+        Registration { meta, build: || Box::new(Nested) }
+    }
+
+    fn error(registrations: &[Registration]) -> String {
+        match Registry::from_registrations(registrations) {
+            Ok(_) => String::from("no error"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn lookup_lists_the_known_codes() {
+        let registry =
+            Registry::from_registrations(&[flat("b", "/b/read"), flat("a", "/a/read")]).expect("ok");
+        assert_eq!(registry.codes(), ["a", "b"]);
+        let err = registry.get("c").expect_err("unknown").to_string();
+        assert_eq!(err, "unknown job type `c` (known: a, b)");
+    }
+
+    #[test]
+    fn duplicates_name_both_sides() {
+        let err = error(&[flat("a", "/x/read"), flat("a", "/y/read")]);
+        assert_eq!(err, "job types `a` and `a` both claim code `a`");
+        let err = error(&[flat("a", "/x/read"), flat("b", "/x/read")]);
+        assert_eq!(err, "job types `a` and `b` both claim endpoint `/x/read`");
+        let err = error(&[nested("wo", "/x/read"), flat("wo_lines", "/y/read")]);
+        assert_eq!(err, "job types `wo` and `wo_lines` both claim table `wo_lines`");
+    }
+}

@@ -81,7 +81,11 @@ fn resolve_crate() -> syn::Result<TokenStream> {
 /// reach the library as an external crate.
 fn itself(package: &str) -> TokenStream {
     let name = package.replace('-', "_");
-    let in_library = std::env::var_os("CARGO_BIN_NAME").is_none()
+    // Doctests are crates of their own, though cargo compiles them with the
+    // library's crate name; rustdoc marks them with this variable.
+    let in_doctest = std::env::var_os("UNSTABLE_RUSTDOC_TEST_PATH").is_some();
+    let in_library = !in_doctest
+        && std::env::var_os("CARGO_BIN_NAME").is_none()
         && std::env::var("CARGO_CRATE_NAME").map_or(true, |crate_name| crate_name == name);
     if in_library {
         quote!(crate)

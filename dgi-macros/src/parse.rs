@@ -90,89 +90,67 @@ impl ToTokens for RawArg {
     }
 }
 
+/// The keys that must be given.
+const REQUIRED: &[&str] = &["code", "label", "endpoint"];
+
 /// The arguments, checked; `Ok(None)` never happens without an error.
 fn parse_args(tokens: TokenStream) -> syn::Result<Option<Args>> {
     let raw = Punctuated::<RawArg, Token![,]>::parse_terminated.parse2(tokens.clone())?;
 
     let mut errors = Errors::default();
-    let mut code = None;
-    let mut label = None;
-    let mut endpoint = None;
-    let mut icon = None;
+    // Keys written, valid or not, and keys a misspelling was taken for: none
+    // of them is reported missing as well.
+    let mut given: Vec<&'static str> = Vec::new();
+    let mut suggested: Vec<&'static str> = Vec::new();
+    let mut values: Vec<(&'static str, LitStr)> = Vec::new();
     let mut krate = None;
 
+    // In source order, so that the errors come in the order of the tokens.
     for arg in &raw {
-        let key = arg.key.unraw().to_string();
-        let slot = match key.as_str() {
-            "code" => &mut code,
-            "label" => &mut label,
-            "endpoint" => &mut endpoint,
-            "icon" => &mut icon,
-            "crate" => &mut krate,
-            _ => {
-                errors.push(unknown_key(&arg.key, &key));
-                continue;
-            }
+        let written = arg.key.unraw().to_string();
+        let Some(&key) = KEYS.iter().find(|k| **k == written) else {
+            let (err, suggestion) = unknown_key(&arg.key, &written);
+            errors.push(err);
+            suggested.extend(suggestion);
+            continue;
         };
-        if slot.is_some() {
+        if given.contains(&key) {
             errors.push(syn::Error::new_spanned(
                 arg,
                 format!("`{key}` is given more than once; keep a single `{key} = \"...\"`"),
             ));
             continue;
         }
-        match string_literal(&arg.value, &key) {
-            Ok(lit) => *slot = Some(lit),
+        given.push(key);
+        let lit = match string_literal(&arg.value, key) {
+            Ok(lit) => lit,
+            Err(err) => {
+                errors.push(err);
+                continue;
+            }
+        };
+        if key == "crate" {
+            match lit.parse::<Path>() {
+                Ok(path) => krate = Some(path),
+                Err(_) => errors.push(syn::Error::new_spanned(
+                    &lit,
+                    "`crate` must be a path to the `dgi` or `dgi_core` crate, e.g. \
+                     `crate = \"dgi\"`",
+                )),
+            }
+            continue;
+        }
+        match check_value(key, &lit) {
+            Ok(()) => values.push((key, lit)),
             Err(err) => errors.push(err),
         }
     }
 
-    if let Some(code) = &code {
-        check_code(code, &mut errors);
-    }
-    if let Some(label) = &label {
-        check_not_empty(
-            label,
-            "`label` must not be empty: write the data type's name for people, e.g. \
-             `label = \"Handle Leasing Requirement\"`",
-            &mut errors,
-        );
-    }
-    if let Some(endpoint) = &endpoint {
-        check_endpoint(endpoint, &mut errors);
-    }
-    if let Some(icon) = &icon {
-        check_not_empty(
-            icon,
-            "`icon` must not be empty: name an icon, e.g. `icon = \"handshake\"`, or leave \
-             `icon` out",
-            &mut errors,
-        );
-    }
-    let krate = krate.and_then(|lit| match lit.parse::<Path>() {
-        Ok(path) => Some(path),
-        Err(_) => {
-            errors.push(syn::Error::new_spanned(
-                &lit,
-                "`crate` must be a path to the `dgi` or `dgi_core` crate, e.g. `crate = \"dgi\"`",
-            ));
-            None
-        }
-    });
-
-    let missing: Vec<(&str, &str)> = [
-        ("code", code.is_none(), "code = \"leasing\""),
-        (
-            "label",
-            label.is_none(),
-            "label = \"Handle Leasing Requirement\"",
-        ),
-        ("endpoint", endpoint.is_none(), "endpoint = \"/lsng/read\""),
-    ]
-    .into_iter()
-    .filter(|(_, absent, _)| *absent)
-    .map(|(key, _, example)| (key, example))
-    .collect();
+    let missing: Vec<&str> = REQUIRED
+        .iter()
+        .copied()
+        .filter(|key| !given.contains(key) && !suggested.contains(key))
+        .collect();
     if !missing.is_empty() {
         let message = missing_message(&missing);
         errors.push(if tokens.is_empty() {
@@ -183,16 +161,41 @@ fn parse_args(tokens: TokenStream) -> syn::Result<Option<Args>> {
     }
 
     errors.finish()?;
-    Ok(match (code, label, endpoint) {
+    let mut take = |key: &str| {
+        values
+            .iter()
+            .position(|(k, _)| *k == key)
+            .map(|i| values.swap_remove(i).1)
+    };
+    Ok(match (take("code"), take("label"), take("endpoint")) {
         (Some(code), Some(label), Some(endpoint)) => Some(Args {
             code,
             label,
             endpoint,
-            icon,
+            icon: take("icon"),
             krate,
         }),
         _ => None,
     })
+}
+
+/// Checks the value of `key`, a string literal.
+fn check_value(key: &str, lit: &LitStr) -> syn::Result<()> {
+    match key {
+        "code" => check_code(lit),
+        "label" => check_not_empty(
+            lit,
+            "`label` must not be empty: write the data type's name for people, e.g. \
+             `label = \"Handle Leasing Requirement\"`",
+        ),
+        "endpoint" => check_endpoint(lit),
+        "icon" => check_not_empty(
+            lit,
+            "`icon` must not be empty: name an icon, e.g. `icon = \"handshake\"`, or leave \
+             `icon` out",
+        ),
+        _ => Ok(()),
+    }
 }
 
 /// The struct's name, or an error when the item is not a plain struct.
@@ -275,40 +278,48 @@ fn example(key: &str) -> &'static str {
     }
 }
 
-fn unknown_key(ident: &Ident, key: &str) -> syn::Error {
-    let accepted = KEYS
+/// "unknown key", with the key it was probably meant to be.
+fn unknown_key(ident: &Ident, key: &str) -> (syn::Error, Option<&'static str>) {
+    let accepted: Vec<String> = KEYS.iter().map(|k| format!("`{k}`")).collect();
+    let suggestion = KEYS
         .iter()
-        .map(|k| format!("`{k}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let hint = KEYS
-        .iter()
+        .copied()
         .filter(|k| edit_distance(key, k) <= 2)
-        .min_by_key(|k| edit_distance(key, k))
+        .min_by_key(|k| edit_distance(key, k));
+    let hint = suggestion
         .map(|k| format!("; did you mean `{k}`?"))
         .unwrap_or_default();
-    syn::Error::new_spanned(
+    let err = syn::Error::new_spanned(
         ident,
-        format!("unknown key `{key}` in `#[job_type]`: the keys are {accepted}{hint}"),
-    )
+        format!(
+            "unknown key `{key}` in `#[job_type]`: the keys are {}{hint}",
+            list(&accepted)
+        ),
+    );
+    (err, suggestion)
 }
 
-fn missing_message(missing: &[(&str, &str)]) -> String {
-    let names: Vec<String> = missing.iter().map(|(key, _)| format!("`{key}`")).collect();
-    let examples: Vec<&str> = missing.iter().map(|(_, example)| *example).collect();
-    let names = match names.as_slice() {
+/// `a`, `a and b`, `a, b and c`.
+fn list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
         [one] => one.clone(),
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
-        [] => String::new(),
-    };
+    }
+}
+
+fn missing_message(missing: &[&str]) -> String {
+    let names: Vec<String> = missing.iter().map(|key| format!("`{key}`")).collect();
+    let examples: Vec<&str> = missing.iter().map(|key| example(key)).collect();
     let (verb, pronoun) = if missing.len() == 1 {
         ("is", "it")
     } else {
         ("are", "them")
     };
     format!(
-        "{names} {verb} missing in `#[job_type]`: add {pronoun} with this job type's values, \
+        "{} {verb} missing in `#[job_type]`: add {pronoun} with this job type's values, \
          e.g. `{}`",
+        list(&names),
         examples.join(", ")
     )
 }
@@ -352,10 +363,10 @@ fn to_snake_case(code: &str) -> String {
         .join("_")
 }
 
-fn check_code(code: &LitStr, errors: &mut Errors) {
+fn check_code(code: &LitStr) -> syn::Result<()> {
     let value = code.value();
     if is_lower_snake_case(&value) {
-        return;
+        return Ok(());
     }
     let fixed = to_snake_case(&value);
     let suggestion = if is_lower_snake_case(&fixed) {
@@ -363,19 +374,19 @@ fn check_code(code: &LitStr, errors: &mut Errors) {
     } else {
         "leasing".to_owned()
     };
-    errors.push(syn::Error::new_spanned(
+    Err(syn::Error::new_spanned(
         code,
         format!(
             "`code` must be lower snake case (letters, digits and single underscores, starting \
              with a letter), as it also names the table: write `code = \"{suggestion}\"`"
         ),
-    ));
+    ))
 }
 
-fn check_endpoint(endpoint: &LitStr, errors: &mut Errors) {
+fn check_endpoint(endpoint: &LitStr) -> syn::Result<()> {
     let value = endpoint.value();
     if value.starts_with('/') {
-        return;
+        return Ok(());
     }
     let trimmed = value.trim();
     let suggestion = if trimmed.is_empty() || trimmed.contains("://") {
@@ -383,19 +394,20 @@ fn check_endpoint(endpoint: &LitStr, errors: &mut Errors) {
     } else {
         format!("/{}", trimmed.trim_start_matches('/'))
     };
-    errors.push(syn::Error::new_spanned(
+    Err(syn::Error::new_spanned(
         endpoint,
         format!(
             "`endpoint` is the path below the base URL and must start with `/`: write \
              `endpoint = \"{suggestion}\"`"
         ),
-    ));
+    ))
 }
 
-fn check_not_empty(lit: &LitStr, message: &str, errors: &mut Errors) {
+fn check_not_empty(lit: &LitStr, message: &str) -> syn::Result<()> {
     if lit.value().trim().is_empty() {
-        errors.push(syn::Error::new_spanned(lit, message));
+        return Err(syn::Error::new_spanned(lit, message));
     }
+    Ok(())
 }
 
 /// Levenshtein distance, for "did you mean" hints on short keys.

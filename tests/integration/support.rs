@@ -55,6 +55,18 @@ pub(crate) async fn sqlite() -> Storage {
 
 /// A new, initialised PostgreSQL database, or `None` when no server is named.
 pub(crate) async fn postgres(test: &str) -> Option<Storage> {
+    let url = postgres_url(test).await?;
+    let storage = Storage::connect(&url).await.expect("test database opens");
+    storage
+        .init(registry())
+        .await
+        .expect("postgres initialises");
+    Some(storage)
+}
+
+/// The URL of a new, empty PostgreSQL database, or `None` when no server is
+/// named.
+pub(crate) async fn postgres_url(test: &str) -> Option<String> {
     let base = std::env::var(POSTGRES_URL).ok().filter(|u| !u.is_empty())?;
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let name = format!(
@@ -74,12 +86,7 @@ pub(crate) async fn postgres(test: &str) -> Option<Storage> {
         Some(i) if base[..i].ends_with(|c: char| c != '/') => format!("{}/{name}", &base[..i]),
         _ => format!("{base}/{name}"),
     };
-    let storage = Storage::connect(&url).await.expect("test database opens");
-    storage
-        .init(registry())
-        .await
-        .expect("postgres initialises");
-    Some(storage)
+    Some(url)
 }
 
 /// Writes past the test harness's capture, so skips show in the output.
