@@ -11,7 +11,11 @@ use dgi::{
 use serde_json::{Value, json};
 
 /// Manage Parts Sales: one record per sales order, with its part lines.
-#[job_type(code = "parts_sales", label = "Manage Parts Sales", endpoint = "/prsl/read")]
+#[job_type(
+    code = "parts_sales",
+    label = "Manage Parts Sales",
+    endpoint = "/prsl/read"
+)]
 #[derive(Debug, Default)]
 struct PartsSales;
 
@@ -31,7 +35,10 @@ const SCHEMA: Schema = Schema {
         Field::decimal("totalHargaSO"),
         Field::timestamp("createdTime"),
     ],
-    children: &[Child { name: "parts", fields: PART_LINE }],
+    children: &[Child {
+        name: "parts",
+        fields: PART_LINE,
+    }],
     filters: &["noPO"],
 };
 

@@ -28,10 +28,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         run_at: None,
     };
     let codes: Vec<String> = registry.codes().iter().map(|c| (*c).to_owned()).collect();
-    let queued = queue.enqueue_all_dealers(registry, &template, &codes, now).await?;
+    let queued = queue
+        .enqueue_all_dealers(registry, &template, &codes, now)
+        .await?;
     println!("{} jobs queued", queued.len());
 
-    let options = WorkerOptions { until_idle: true, concurrency: 2, ..WorkerOptions::default() };
+    let options = WorkerOptions {
+        until_idle: true,
+        concurrency: 2,
+        ..WorkerOptions::default()
+    };
     let executor = Arc::new(RunExecutor::new(storage.clone(), registry));
     let worker = Worker::new(queue.clone(), executor, options);
     let summary = worker.run(std::future::pending()).await?;

@@ -162,12 +162,19 @@ mod tests {
     use crate::schema::{Child, Field, Schema};
     use crate::{DummySource, Window};
 
-    const FLAT: Schema =
-        Schema { key: "id", fields: &[Field::text("id")], children: &[], filters: &[] };
+    const FLAT: Schema = Schema {
+        key: "id",
+        fields: &[Field::text("id")],
+        children: &[],
+        filters: &[],
+    };
     const NESTED: Schema = Schema {
         key: "id",
         fields: &[Field::text("id")],
-        children: &[Child { name: "lines", fields: &[Field::text("x")] }],
+        children: &[Child {
+            name: "lines",
+            fields: &[Field::text("x")],
+        }],
         filters: &[],
     };
 
@@ -198,13 +205,29 @@ mod tests {
     }
 
     fn flat(code: &'static str, endpoint: &'static str) -> Registration {
-        let meta = JobMeta { code, label: code, icon: None, endpoint };
-        Registration { meta, build: || Box::new(Flat) }
+        let meta = JobMeta {
+            code,
+            label: code,
+            icon: None,
+            endpoint,
+        };
+        Registration {
+            meta,
+            build: || Box::new(Flat),
+        }
     }
 
     fn nested(code: &'static str, endpoint: &'static str) -> Registration {
-        let meta = JobMeta { code, label: code, icon: None, endpoint };
-        Registration { meta, build: || Box::new(Nested) }
+        let meta = JobMeta {
+            code,
+            label: code,
+            icon: None,
+            endpoint,
+        };
+        Registration {
+            meta,
+            build: || Box::new(Nested),
+        }
     }
 
     fn error(registrations: &[Registration]) -> String {
@@ -216,8 +239,8 @@ mod tests {
 
     #[test]
     fn lookup_lists_the_known_codes() {
-        let registry =
-            Registry::from_registrations(&[flat("b", "/b/read"), flat("a", "/a/read")]).expect("ok");
+        let registry = Registry::from_registrations(&[flat("b", "/b/read"), flat("a", "/a/read")])
+            .expect("ok");
         assert_eq!(registry.codes(), ["a", "b"]);
         let err = registry.get("c").expect_err("unknown").to_string();
         assert_eq!(err, "unknown job type `c` (known: a, b)");
@@ -230,6 +253,9 @@ mod tests {
         let err = error(&[flat("a", "/x/read"), flat("b", "/x/read")]);
         assert_eq!(err, "job types `a` and `b` both claim endpoint `/x/read`");
         let err = error(&[nested("wo", "/x/read"), flat("wo_lines", "/y/read")]);
-        assert_eq!(err, "job types `wo` and `wo_lines` both claim table `wo_lines`");
+        assert_eq!(
+            err,
+            "job types `wo` and `wo_lines` both claim table `wo_lines`"
+        );
     }
 }

@@ -1,8 +1,8 @@
 //! Running one job: fetch (live or dummy), decode, store, report.
 
+use async_trait::async_trait;
 use chrono::{Local, NaiveDateTime, Utc};
 use sea_orm::ActiveValue::{NotSet, Set};
-use async_trait::async_trait;
 use sea_orm::{DatabaseTransaction, TransactionTrait};
 use serde_json::Value as Json;
 use tracing::Instrument;

@@ -37,18 +37,23 @@ pub(crate) async fn run(args: Args) -> Result<()> {
         },
         Command::Queue { command } => match command {
             QueueCommand::Add(add) => queue::add(&storage, registry, add).await,
-            QueueCommand::List { state, limit, format } => {
-                queue::list(&storage, state.as_deref(), limit, format).await
-            }
+            QueueCommand::List {
+                state,
+                limit,
+                format,
+            } => queue::list(&storage, state.as_deref(), limit, format).await,
             QueueCommand::Status { format } => queue::status(&storage, format).await,
             QueueCommand::Cancel { id } => queue::cancel(&storage, id).await,
             QueueCommand::Retry { id } => queue::retry(&storage, id).await,
-            QueueCommand::Prune { older_than_days } => queue::prune(&storage, older_than_days).await,
+            QueueCommand::Prune { older_than_days } => {
+                queue::prune(&storage, older_than_days).await
+            }
         },
         Command::Worker(worker) => queue::worker(&storage, registry, worker).await,
-        Command::Schedule { every_secs, overlap_mins } => {
-            queue::schedule(&storage, registry, every_secs, overlap_mins).await
-        }
+        Command::Schedule {
+            every_secs,
+            overlap_mins,
+        } => queue::schedule(&storage, registry, every_secs, overlap_mins).await,
         Command::Demo { days } => demo::run(&storage, registry, days).await,
     }
 }

@@ -33,7 +33,9 @@ pub(crate) async fn add(storage: &Storage, registry: &Registry, add: QueueAdd) -
         (Some(_), false) => vec![queue.enqueue(registry, &job, now()).await?],
         (None, true) => {
             let types = [add.job_type.clone()];
-            queue.enqueue_all_dealers(registry, &job, &types, now()).await?
+            queue
+                .enqueue_all_dealers(registry, &job, &types, now())
+                .await?
         }
         _ => bail!("give either --dealer or --all-dealers"),
     };
@@ -43,13 +45,27 @@ pub(crate) async fn add(storage: &Storage, registry: &Registry, add: QueueAdd) -
     Ok(())
 }
 
-pub(crate) async fn list(storage: &Storage, state: Option<&str>, limit: u64, format: Format) -> Result<()> {
+pub(crate) async fn list(
+    storage: &Storage,
+    state: Option<&str>,
+    limit: u64,
+    format: Format,
+) -> Result<()> {
     let state = state.map(JobState::parse).transpose()?;
     let jobs = Queue::new(storage.clone()).list(state, limit).await?;
     if format == Format::Json {
         return output::json(&jobs);
     }
-    let header = ["id", "job type", "dealer", "from", "to", "state", "attempts", "last error"];
+    let header = [
+        "id",
+        "job type",
+        "dealer",
+        "from",
+        "to",
+        "state",
+        "attempts",
+        "last error",
+    ];
     let rows = jobs.iter().map(|j| {
         vec![
             j.id.to_string(),
@@ -69,11 +85,15 @@ pub(crate) async fn list(storage: &Storage, state: Option<&str>, limit: u64, for
 pub(crate) async fn status(storage: &Storage, format: Format) -> Result<()> {
     let counts = Queue::new(storage.clone()).status().await?;
     if format == Format::Json {
-        let map: serde_json::Map<String, serde_json::Value> =
-            counts.iter().map(|(s, n)| (s.to_string(), (*n).into())).collect();
+        let map: serde_json::Map<String, serde_json::Value> = counts
+            .iter()
+            .map(|(s, n)| (s.to_string(), (*n).into()))
+            .collect();
         return output::json(&map);
     }
-    let rows = counts.iter().map(|(s, n)| vec![s.to_string(), n.to_string()]);
+    let rows = counts
+        .iter()
+        .map(|(s, n)| vec![s.to_string(), n.to_string()]);
     println!("{}", table(&["state", "jobs"], rows));
     Ok(())
 }
@@ -91,12 +111,18 @@ pub(crate) async fn retry(storage: &Storage, id: i64) -> Result<()> {
 }
 
 pub(crate) async fn prune(storage: &Storage, days: i64) -> Result<()> {
-    let pruned = Queue::new(storage.clone()).prune(chrono::Duration::days(days), now()).await?;
+    let pruned = Queue::new(storage.clone())
+        .prune(chrono::Duration::days(days), now())
+        .await?;
     println!("{pruned} finished jobs deleted");
     Ok(())
 }
 
-pub(crate) async fn worker(storage: &Storage, registry: &'static Registry, args: WorkerArgs) -> Result<()> {
+pub(crate) async fn worker(
+    storage: &Storage,
+    registry: &'static Registry,
+    args: WorkerArgs,
+) -> Result<()> {
     let options = WorkerOptions {
         concurrency: args.concurrency.max(1),
         per_dealer: args.per_dealer.max(1),
@@ -127,12 +153,19 @@ pub(crate) async fn schedule(
     overlap_mins: i64,
 ) -> Result<()> {
     let queue = Queue::new(storage.clone());
-    let options = ScheduleOptions { overlap: chrono::Duration::minutes(overlap_mins) };
+    let options = ScheduleOptions {
+        overlap: chrono::Duration::minutes(overlap_mins),
+    };
     loop {
         let queued = dgi::queue::schedule(&queue, registry, &options, now()).await?;
         let created = queued.iter().filter(|q| q.created).count();
-        println!("{created} jobs queued, {} already pending", queued.len() - created);
-        let Some(every) = every_secs else { return Ok(()) };
+        println!(
+            "{created} jobs queued, {} already pending",
+            queued.len() - created
+        );
+        let Some(every) = every_secs else {
+            return Ok(());
+        };
         tokio::select! {
             () = tokio::time::sleep(Duration::from_secs(every.max(1))) => {}
             () = shutdown_signal() => return Ok(()),

@@ -9,7 +9,7 @@ use crate::support::{
     API_KEY, SECRET_KEY, backends, count, envelope, live_dealer, recent_window, registry,
 };
 
-fn leasing(id: &str, dp: i64) -> Json {
+pub(crate) fn leasing(id: &str, dp: i64) -> Json {
     json!({
         "idDokumenPengajuan": format!(" {id}"),
         "idSPK": "SPK/08138/26/11/00001",

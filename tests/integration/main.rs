@@ -5,6 +5,8 @@ mod cli;
 mod conformance;
 mod leasing;
 mod linking;
+mod payloads;
 mod queue;
+mod queue_processes;
 mod runs;
 mod support;

@@ -28,7 +28,10 @@ fn job(job_type: &str, dealer: &str) -> NewJob {
 
 async fn dummy_dealers(storage: &Storage, ids: &[&str]) {
     for id in ids {
-        storage.put_dealer(&Dealer::dummy(*id)).await.expect("dealer saved");
+        storage
+            .put_dealer(&Dealer::dummy(*id))
+            .await
+            .expect("dealer saved");
     }
 }
 
@@ -49,8 +52,14 @@ async fn identical_jobs_are_queued_once_even_when_racing() {
     for db in backends("queue_dedupe").await {
         dummy_dealers(&db.storage, &["08138"]).await;
         let queue = Queue::new(db.storage.clone());
-        let first = queue.enqueue(registry(), &job("leasing", "08138"), now()).await.expect("ok");
-        let again = queue.enqueue(registry(), &job("leasing", "08138"), now()).await.expect("ok");
+        let first = queue
+            .enqueue(registry(), &job("leasing", "08138"), now())
+            .await
+            .expect("ok");
+        let again = queue
+            .enqueue(registry(), &job("leasing", "08138"), now())
+            .await
+            .expect("ok");
         assert!(first.created && !again.created, "{}", db.name);
         assert_eq!(first.id, again.id);
 
@@ -78,9 +87,15 @@ async fn per_dealer_limit_holds_across_workers() {
         dummy_dealers(&db.storage, &["08138", "12284"]).await;
         let queue = Queue::new(db.storage.clone());
         for code in ["leasing", "pkb", "prospect"] {
-            queue.enqueue(registry(), &job(code, "08138"), now()).await.expect("queued");
+            queue
+                .enqueue(registry(), &job(code, "08138"), now())
+                .await
+                .expect("queued");
         }
-        queue.enqueue(registry(), &job("leasing", "12284"), now()).await.expect("queued");
+        queue
+            .enqueue(registry(), &job("leasing", "12284"), now())
+            .await
+            .expect("queued");
         let lease = chrono::Duration::seconds(30);
 
         let a = queue.claim("a", 10, 1, lease, now()).await.expect("claim");
@@ -88,7 +103,12 @@ async fn per_dealer_limit_holds_across_workers() {
         let b = queue.claim("b", 10, 1, lease, now()).await.expect("claim");
         assert!(b.is_empty(), "{}: both dealers are busy", db.name);
         let c = queue.claim("c", 10, 2, lease, now()).await.expect("claim");
-        assert_eq!(c.len(), 1, "{}: a limit of two lets one more of 08138 run", db.name);
+        assert_eq!(
+            c.len(),
+            1,
+            "{}: a limit of two lets one more of 08138 run",
+            db.name
+        );
         assert_eq!(c[0].request.dealer_id, "08138");
     }
 }
@@ -98,27 +118,65 @@ async fn an_expired_lease_is_claimed_again_and_the_old_worker_cannot_commit() {
     for db in backends("queue_lease").await {
         dummy_dealers(&db.storage, &["08138"]).await;
         let queue = Queue::new(db.storage.clone());
-        let id = queue.enqueue(registry(), &job("leasing", "08138"), now()).await.expect("q").id;
+        let id = queue
+            .enqueue(registry(), &job("leasing", "08138"), now())
+            .await
+            .expect("q")
+            .id;
         let lease = chrono::Duration::seconds(10);
         let start = now();
 
-        let old = queue.claim("old", 1, 1, lease, start).await.expect("claim").remove(0);
+        let old = queue
+            .claim("old", 1, 1, lease, start)
+            .await
+            .expect("claim")
+            .remove(0);
         let later = start + chrono::Duration::seconds(11);
-        assert!(queue.claim("new", 1, 1, lease, start).await.expect("claim").is_empty());
-        let new = queue.claim("new", 1, 1, lease, later).await.expect("claim").remove(0);
+        assert!(
+            queue
+                .claim("new", 1, 1, lease, start)
+                .await
+                .expect("claim")
+                .is_empty()
+        );
+        let new = queue
+            .claim("new", 1, 1, lease, later)
+            .await
+            .expect("claim")
+            .remove(0);
         assert_eq!((new.id, new.attempt), (id, 2), "{}", db.name);
 
         let renew = queue.renew(id, "old", lease, later).await;
         assert!(matches!(renew, Err(Error::LeaseLost(_))), "{}", db.name);
-        let hook = Completion { queue: &queue, job: &old, worker: "old" };
+        let hook = Completion {
+            queue: &queue,
+            job: &old,
+            worker: "old",
+        };
         let result = dgi::run_job_with(&db.storage, registry(), &old.request, &hook).await;
-        assert!(matches!(result, Err(Error::LeaseLost(_))), "{}: {result:?}", db.name);
-        assert_eq!(count(&db.storage, "leasing").await, 0, "{}: nothing committed", db.name);
+        assert!(
+            matches!(result, Err(Error::LeaseLost(_))),
+            "{}: {result:?}",
+            db.name
+        );
+        assert_eq!(
+            count(&db.storage, "leasing").await,
+            0,
+            "{}: nothing committed",
+            db.name
+        );
 
-        let hook = Completion { queue: &queue, job: &new, worker: "new" };
+        let hook = Completion {
+            queue: &queue,
+            job: &new,
+            worker: "new",
+        };
         let report = dgi::run_job_with(&db.storage, registry(), &new.request, &hook).await;
         let report = report.expect("the new holder commits");
-        assert_eq!(count(&db.storage, "leasing").await, i64::try_from(report.inserted).expect("n"));
+        assert_eq!(
+            count(&db.storage, "leasing").await,
+            i64::try_from(report.inserted).expect("n")
+        );
         assert_eq!(queue.get(id).await.expect("job").state, JobState::Succeeded);
     }
 }
@@ -132,7 +190,9 @@ struct Completion<'a> {
 #[async_trait]
 impl CommitHook for Completion<'_> {
     async fn before_commit(&self, tx: &DatabaseTransaction, report: &Report) -> dgi::Result<()> {
-        self.queue.complete_in(tx, self.job, self.worker, report, now()).await
+        self.queue
+            .complete_in(tx, self.job, self.worker, report, now())
+            .await
     }
 }
 
@@ -140,12 +200,18 @@ impl CommitHook for Completion<'_> {
 async fn a_worker_runs_every_job_and_moves_the_cursors() {
     for db in backends("queue_worker").await {
         dummy_dealers(&db.storage, &["08138", "12284"]).await;
-        let inactive = Dealer { active: false, ..Dealer::dummy("99999") };
+        let inactive = Dealer {
+            active: false,
+            ..Dealer::dummy("99999")
+        };
         db.storage.put_dealer(&inactive).await.expect("saved");
         let queue = Queue::new(db.storage.clone());
         for dealer in ["08138", "12284", "99999"] {
             for code in registry().codes() {
-                queue.enqueue(registry(), &job(code, dealer), now()).await.expect("queued");
+                queue
+                    .enqueue(registry(), &job(code, dealer), now())
+                    .await
+                    .expect("queued");
             }
         }
         let executor = Arc::new(RunExecutor::new(db.storage.clone(), registry()));
@@ -168,8 +234,15 @@ struct Flaky {
 #[async_trait]
 impl Executor for Flaky {
     async fn execute(&self, _job: &ClaimedJob, _hook: &dyn CommitHook) -> dgi::Result<Report> {
-        self.attempts.lock().expect("not poisoned").push(Instant::now());
-        Err(Error::Http { endpoint: "/lsng/read".into(), status: 503, body: String::new() })
+        self.attempts
+            .lock()
+            .expect("not poisoned")
+            .push(Instant::now());
+        Err(Error::Http {
+            endpoint: "/lsng/read".into(),
+            status: 503,
+            body: String::new(),
+        })
     }
 }
 
@@ -177,12 +250,24 @@ impl Executor for Flaky {
 async fn retry_delays_grow_until_the_job_is_discarded() {
     for db in backends("queue_retry").await {
         dummy_dealers(&db.storage, &["08138"]).await;
-        let update = dgi::ConfigUpdate { retries: Some(3), ..Default::default() };
-        db.storage.update_api_config("leasing", &update).await.expect("config");
+        let update = dgi::ConfigUpdate {
+            retries: Some(3),
+            ..Default::default()
+        };
+        db.storage
+            .update_api_config("leasing", &update)
+            .await
+            .expect("config");
         let queue = Queue::new(db.storage.clone());
-        let id = queue.enqueue(registry(), &job("leasing", "08138"), now()).await.expect("q").id;
+        let id = queue
+            .enqueue(registry(), &job("leasing", "08138"), now())
+            .await
+            .expect("q")
+            .id;
 
-        let flaky = Arc::new(Flaky { attempts: Mutex::default() });
+        let flaky = Arc::new(Flaky {
+            attempts: Mutex::default(),
+        });
         let worker = Worker::new(queue.clone(), flaky.clone(), fast(true));
         let summary = worker.run(std::future::pending()).await.expect("worker");
         assert_eq!((summary.failed, summary.discarded), (3, 1), "{}", db.name);
@@ -191,7 +276,12 @@ async fn retry_delays_grow_until_the_job_is_discarded() {
         assert_eq!(attempts.len(), 4, "retries + 1 attempts");
         for (i, pair) in attempts.windows(2).enumerate() {
             let at_least = Duration::from_millis(50 << i);
-            assert!(pair[1] - pair[0] >= at_least, "{}: gap {i} {:?}", db.name, pair[1] - pair[0]);
+            assert!(
+                pair[1] - pair[0] >= at_least,
+                "{}: gap {i} {:?}",
+                db.name,
+                pair[1] - pair[0]
+            );
         }
         let job = queue.get(id).await.expect("job");
         assert_eq!((job.state, job.attempts), (JobState::Discarded, 4));
@@ -205,14 +295,23 @@ async fn errors_retrying_cannot_fix_are_discarded_at_once() {
         let live = Dealer::live("08138", dgi::Credentials::new("k", "s"));
         db.storage.put_dealer(&live).await.expect("saved");
         let queue = Queue::new(db.storage.clone());
-        let id = queue.enqueue(registry(), &job("leasing", "08138"), now()).await.expect("q").id;
+        let id = queue
+            .enqueue(registry(), &job("leasing", "08138"), now())
+            .await
+            .expect("q")
+            .id;
         let executor = Arc::new(RunExecutor::new(db.storage.clone(), registry()));
         Worker::new(queue.clone(), executor, fast(true))
             .run(std::future::pending())
             .await
             .expect("worker");
         let job = queue.get(id).await.expect("job");
-        assert_eq!((job.state, job.attempts), (JobState::Discarded, 1), "{}", db.name);
+        assert_eq!(
+            (job.state, job.attempts),
+            (JobState::Discarded, 1),
+            "{}",
+            db.name
+        );
         assert!(job.last_error.expect("kept").contains("no base url"));
     }
 }
@@ -222,26 +321,52 @@ async fn cancel_retry_and_prune() {
     for db in backends("queue_admin").await {
         dummy_dealers(&db.storage, &["08138"]).await;
         let queue = Queue::new(db.storage.clone());
-        let id = queue.enqueue(registry(), &job("leasing", "08138"), now()).await.expect("q").id;
+        let id = queue
+            .enqueue(registry(), &job("leasing", "08138"), now())
+            .await
+            .expect("q")
+            .id;
 
         queue.cancel(id, now()).await.expect("cancel queued");
         assert_eq!(queue.get(id).await.expect("job").state, JobState::Cancelled);
-        let again = queue.cancel(id, now()).await.expect_err("already cancelled");
+        let again = queue
+            .cancel(id, now())
+            .await
+            .expect_err("already cancelled");
         assert!(matches!(again, Error::JobState { .. }), "{again}");
         let missing = queue.cancel(9_999, now()).await.expect_err("missing");
         assert!(missing.to_string().contains("missing"), "{missing}");
 
         queue.retry(id, now()).await.expect("retry cancelled");
         assert_eq!(queue.get(id).await.expect("job").state, JobState::Queued);
-        let claimed = queue.claim("w", 1, 1, chrono::Duration::seconds(30), now()).await;
+        let claimed = queue
+            .claim("w", 1, 1, chrono::Duration::seconds(30), now())
+            .await;
         assert_eq!(claimed.expect("claim").len(), 1);
         queue.cancel(id, now()).await.expect("cancel running");
-        let renew = queue.renew(id, "w", chrono::Duration::seconds(30), now()).await;
-        assert!(matches!(renew, Err(Error::LeaseLost(_))), "the worker notices");
+        let renew = queue
+            .renew(id, "w", chrono::Duration::seconds(30), now())
+            .await;
+        assert!(
+            matches!(renew, Err(Error::LeaseLost(_))),
+            "the worker notices"
+        );
 
         let later = now() + chrono::Duration::days(8);
-        assert_eq!(queue.prune(chrono::Duration::days(7), later).await.expect("prune"), 1);
-        assert_eq!(queue.prune(chrono::Duration::days(7), later).await.expect("prune"), 0);
+        assert_eq!(
+            queue
+                .prune(chrono::Duration::days(7), later)
+                .await
+                .expect("prune"),
+            1
+        );
+        assert_eq!(
+            queue
+                .prune(chrono::Duration::days(7), later)
+                .await
+                .expect("prune"),
+            0
+        );
     }
 }
 
@@ -254,12 +379,22 @@ async fn schedulers_racing_queue_each_window_once_and_cursors_advance() {
         let at = now();
         let (a, b) = tokio::join!(
             dgi::queue::schedule(&queue, registry(), &options, at),
-            dgi::queue::schedule(&queue, registry(), &options, at + chrono::Duration::seconds(1)),
+            dgi::queue::schedule(
+                &queue,
+                registry(),
+                &options,
+                at + chrono::Duration::seconds(1)
+            ),
         );
         let (a, b) = (a.expect("schedule"), b.expect("schedule"));
         assert_eq!(a.len(), 4);
         let ids: Vec<i64> = a.iter().map(|q| q.id).collect();
-        assert_eq!(ids, b.iter().map(|q| q.id).collect::<Vec<_>>(), "{}", db.name);
+        assert_eq!(
+            ids,
+            b.iter().map(|q| q.id).collect::<Vec<_>>(),
+            "{}",
+            db.name
+        );
         assert_eq!(count(&db.storage, "dgi_jobs").await, 4);
 
         let executor = Arc::new(RunExecutor::new(db.storage.clone(), registry()));
@@ -267,8 +402,14 @@ async fn schedulers_racing_queue_each_window_once_and_cursors_advance() {
             .run(std::future::pending())
             .await
             .expect("worker");
-        let next = dgi::queue::schedule(&queue, registry(), &options, at).await.expect("schedule");
-        assert!(next.is_empty(), "{}: nothing is due right after a sync", db.name);
+        let next = dgi::queue::schedule(&queue, registry(), &options, at)
+            .await
+            .expect("schedule");
+        assert!(
+            next.is_empty(),
+            "{}: nothing is due right after a sync",
+            db.name
+        );
     }
 }
 
@@ -277,8 +418,15 @@ async fn shutdown_releases_jobs_that_do_not_finish_in_time() {
     for db in backends("queue_shutdown").await {
         dummy_dealers(&db.storage, &["08138"]).await;
         let queue = Queue::new(db.storage.clone());
-        let id = queue.enqueue(registry(), &job("leasing", "08138"), now()).await.expect("q").id;
-        let options = WorkerOptions { shutdown_timeout: Duration::from_millis(100), ..fast(false) };
+        let id = queue
+            .enqueue(registry(), &job("leasing", "08138"), now())
+            .await
+            .expect("q")
+            .id;
+        let options = WorkerOptions {
+            shutdown_timeout: Duration::from_millis(100),
+            ..fast(false)
+        };
         let worker = Worker::new(queue.clone(), Arc::new(Stuck), options);
         let stop = async {
             while queue.get(id).await.expect("job").state != JobState::Running {
@@ -288,7 +436,12 @@ async fn shutdown_releases_jobs_that_do_not_finish_in_time() {
         let summary = worker.run(stop).await.expect("worker");
         assert_eq!(summary.released, 1, "{}", db.name);
         let job = queue.get(id).await.expect("job");
-        assert_eq!((job.state, job.attempts), (JobState::Queued, 0), "{}", db.name);
+        assert_eq!(
+            (job.state, job.attempts),
+            (JobState::Queued, 0),
+            "{}",
+            db.name
+        );
     }
 }
 

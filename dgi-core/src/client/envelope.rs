@@ -89,22 +89,19 @@ fn parse(endpoint: &str, body: &[u8]) -> Result<Envelope> {
 /// The `data` of a successful answer as records.
 ///
 /// `null` is an empty result, an array holds the records, and a single
-/// object is taken as one record.
+/// object is taken as one record. Elements come back as sent: one that is
+/// not an object is refused later, record by record, and kept with the
+/// reason, so one bad element does not fail the whole answer.
 fn records(endpoint: &str, data: Json) -> Result<Vec<Json>> {
-    let records = match data {
-        Json::Null => return Ok(Vec::new()),
-        Json::Array(records) => records,
-        Json::Object(record) => return Ok(vec![Json::Object(record)]),
+    match data {
+        Json::Null => Ok(Vec::new()),
+        Json::Array(records) => Ok(records),
+        Json::Object(record) => Ok(vec![Json::Object(record)]),
         other => {
             let reason = format!("expected an array of records, found {}", kind(&other));
-            return Err(decode_error(endpoint, "data".into(), reason));
+            Err(decode_error(endpoint, "data".into(), reason))
         }
-    };
-    if let Some((index, bad)) = records.iter().enumerate().find(|(_, r)| !r.is_object()) {
-        let reason = format!("expected a record object, found {}", kind(bad));
-        return Err(decode_error(endpoint, format!("data[{index}]"), reason));
     }
-    Ok(records)
 }
 
 fn decode_error(endpoint: &str, path: String, reason: String) -> Error {

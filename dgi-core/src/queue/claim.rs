@@ -52,7 +52,8 @@ impl Queue {
         let backend = db.get_database_backend();
         let tx = db.begin().await?;
         if backend == DbBackend::Postgres {
-            tx.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({CLAIM_LOCK})")).await?;
+            tx.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({CLAIM_LOCK})"))
+                .await?;
         }
         let values = vec![
             now.into(),
@@ -62,7 +63,9 @@ impl Queue {
             i64::try_from(per_dealer).unwrap_or(i64::MAX).into(),
             i64::try_from(n).unwrap_or(i64::MAX).into(),
         ];
-        let rows = tx.query_all_raw(statement(backend, &claim_sql(backend), values)).await?;
+        let rows = tx
+            .query_all_raw(statement(backend, &claim_sql(backend), values))
+            .await?;
         tx.commit().await?;
         rows.iter().map(claimed_job).collect()
     }
@@ -73,11 +76,18 @@ impl Queue {
     ///
     /// [`Error::LeaseLost`] when the job is no longer this worker's
     /// (reclaimed after expiry, or cancelled).
-    pub async fn renew(&self, id: i64, worker: &str, lease: Duration, now: NaiveDateTime) -> Result<()> {
+    pub async fn renew(
+        &self,
+        id: i64,
+        worker: &str,
+        lease: Duration,
+        now: NaiveDateTime,
+    ) -> Result<()> {
         let sql = "UPDATE dgi_jobs SET lease_until = $1, updated_at = $2 \
                    WHERE id = $3 AND locked_by = $4 AND state = 'running'";
         let values = vec![(now + lease).into(), now.into(), id.into(), worker.into()];
-        self.expect_one(&self.storage.connection().clone(), id, sql, values).await
+        self.expect_one(&self.storage.connection().clone(), id, sql, values)
+            .await
     }
 
     /// Marks a job succeeded inside the transaction of its rows, and moves
@@ -98,8 +108,10 @@ impl Queue {
         let sql = "UPDATE dgi_jobs SET state = 'succeeded', report = $1, finished_at = $2, \
                    updated_at = $2, lease_until = NULL, last_error = NULL \
                    WHERE id = $3 AND locked_by = $4 AND state = 'running'";
-        let report = serde_json::to_string(report)
-            .map_err(|e| Error::Corrupt { what: "job report", reason: e.to_string() })?;
+        let report = serde_json::to_string(report).map_err(|e| Error::Corrupt {
+            what: "job report",
+            reason: e.to_string(),
+        })?;
         let values = vec![report.into(), now.into(), job.id.into(), worker.into()];
         self.expect_one(tx, job.id, sql, values).await?;
         super::schedule::advance_cursor(tx, &job.request, now).await
@@ -120,7 +132,11 @@ impl Queue {
         now: NaiveDateTime,
     ) -> Result<super::JobState> {
         let retry = error.is_retryable() && job.attempt < job.max_attempts;
-        let state = if retry { super::JobState::Failed } else { super::JobState::Discarded };
+        let state = if retry {
+            super::JobState::Failed
+        } else {
+            super::JobState::Discarded
+        };
         let sql = "UPDATE dgi_jobs SET state = $1, run_at = $2, last_error = $3, updated_at = $4, \
                    finished_at = $5, locked_by = NULL, lease_until = NULL \
                    WHERE id = $6 AND locked_by = $7 AND state = 'running'";
@@ -134,7 +150,8 @@ impl Queue {
             job.id.into(),
             worker.into(),
         ];
-        self.expect_one(&self.storage.connection().clone(), job.id, sql, values).await?;
+        self.expect_one(&self.storage.connection().clone(), job.id, sql, values)
+            .await?;
         Ok(state)
     }
 
@@ -143,14 +160,23 @@ impl Queue {
     /// # Errors
     ///
     /// [`Error::LeaseLost`] when the job is no longer this worker's.
-    pub async fn skip(&self, job: &ClaimedJob, worker: &str, report: &Report, now: NaiveDateTime) -> Result<()> {
+    pub async fn skip(
+        &self,
+        job: &ClaimedJob,
+        worker: &str,
+        report: &Report,
+        now: NaiveDateTime,
+    ) -> Result<()> {
         let sql = "UPDATE dgi_jobs SET state = 'skipped', report = $1, finished_at = $2, \
                    updated_at = $2, locked_by = NULL, lease_until = NULL \
                    WHERE id = $3 AND locked_by = $4 AND state = 'running'";
-        let report = serde_json::to_string(report)
-            .map_err(|e| Error::Corrupt { what: "job report", reason: e.to_string() })?;
+        let report = serde_json::to_string(report).map_err(|e| Error::Corrupt {
+            what: "job report",
+            reason: e.to_string(),
+        })?;
         let values = vec![report.into(), now.into(), job.id.into(), worker.into()];
-        self.expect_one(&self.storage.connection().clone(), job.id, sql, values).await
+        self.expect_one(&self.storage.connection().clone(), job.id, sql, values)
+            .await
     }
 
     /// Gives a running job back to the queue without counting the attempt.
@@ -163,7 +189,8 @@ impl Queue {
                    locked_by = NULL, lease_until = NULL, updated_at = $1 \
                    WHERE id = $2 AND locked_by = $3 AND state = 'running'";
         let values = vec![now.into(), job.id.into(), worker.into()];
-        self.expect_one(&self.storage.connection().clone(), job.id, sql, values).await
+        self.expect_one(&self.storage.connection().clone(), job.id, sql, values)
+            .await
     }
 
     async fn expect_one(
@@ -185,7 +212,11 @@ impl Queue {
 /// its limit (counting running jobs and those picked before in the same
 /// batch), and mark them running under the new lease.
 fn claim_sql(backend: DbBackend) -> String {
-    let lock = if backend == DbBackend::Postgres { "FOR UPDATE SKIP LOCKED" } else { "" };
+    let lock = if backend == DbBackend::Postgres {
+        "FOR UPDATE SKIP LOCKED"
+    } else {
+        ""
+    };
     format!(
         "WITH candidates AS ( \
            SELECT id, dealer_id, priority, run_at FROM dgi_jobs \
@@ -209,12 +240,21 @@ fn claim_sql(backend: DbBackend) -> String {
 
 fn claimed_job(row: &QueryResult) -> Result<ClaimedJob> {
     let filters: String = row.try_get("", "filters")?;
-    let filters: Json = serde_json::from_str(&filters)
-        .map_err(|e| Error::Corrupt { what: "job filters", reason: e.to_string() })?;
+    let filters: Json = serde_json::from_str(&filters).map_err(|e| Error::Corrupt {
+        what: "job filters",
+        reason: e.to_string(),
+    })?;
     let filters: Filters = match filters {
         Json::Object(map) => map
             .into_iter()
-            .map(|(k, v)| (k, v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string())))
+            .map(|(k, v)| {
+                (
+                    k,
+                    v.as_str()
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| v.to_string()),
+                )
+            })
             .collect(),
         _ => Vec::new(),
     };

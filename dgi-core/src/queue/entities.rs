@@ -1,6 +1,9 @@
 //! The queue's tables, as sea-orm entities.
 
-#![allow(missing_docs, reason = "entity fields are documented on the public types")]
+#![allow(
+    missing_docs,
+    reason = "entity fields are documented on the public types"
+)]
 
 /// `dgi_jobs`: one row per queued job.
 pub mod job {

@@ -88,12 +88,18 @@ impl JobState {
         Self::ALL
             .into_iter()
             .find(|s| s.as_str() == name)
-            .ok_or_else(|| Error::InvalidInput { what: "job state", value: name.into() })
+            .ok_or_else(|| Error::InvalidInput {
+                what: "job state",
+                value: name.into(),
+            })
     }
 
     /// Whether the job will not run again by itself.
     pub fn is_finished(self) -> bool {
-        matches!(self, Self::Succeeded | Self::Discarded | Self::Cancelled | Self::Skipped)
+        matches!(
+            self,
+            Self::Succeeded | Self::Discarded | Self::Cancelled | Self::Skipped
+        )
     }
 }
 
@@ -196,7 +202,12 @@ impl Queue {
     ///
     /// [`Error::UnknownJobType`], [`Error::UnknownDealer`],
     /// [`Error::UnknownFilter`], or a database error.
-    pub async fn enqueue(&self, registry: &Registry, job: &NewJob, now: NaiveDateTime) -> Result<Enqueued> {
+    pub async fn enqueue(
+        &self,
+        registry: &Registry,
+        job: &NewJob,
+        now: NaiveDateTime,
+    ) -> Result<Enqueued> {
         let entry = registry.get(&job.job_type)?;
         crate::runner::check_filters(entry, &job.filters)?;
         self.storage.dealer(&job.dealer_id).await?;
@@ -206,12 +217,10 @@ impl Queue {
         let db = self.storage.connection();
         let backend = db.get_database_backend();
 
-        let insert = format!(
-            "INSERT INTO dgi_jobs (job_type, dealer_id, from_time, to_time, filters, unique_key, \
+        let insert = "INSERT INTO dgi_jobs (job_type, dealer_id, from_time, to_time, filters, unique_key, \
              priority, state, attempts, max_attempts, run_at, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', 0, $8, $9, $10, $10) \
-             ON CONFLICT DO NOTHING"
-        );
+             ON CONFLICT DO NOTHING";
         let values: Vec<sea_orm::Value> = vec![
             job.job_type.clone().into(),
             job.dealer_id.clone().into(),
@@ -224,12 +233,21 @@ impl Queue {
             job.run_at.unwrap_or(now).into(),
             now.into(),
         ];
-        let inserted = db.execute_raw(statement(backend, &insert, values)).await?.rows_affected();
+        let inserted = db
+            .execute_raw(statement(backend, insert, values))
+            .await?
+            .rows_affected();
 
-        let select = format!("SELECT id FROM dgi_jobs WHERE unique_key = $1 AND state IN {PENDING}");
-        let row = db.query_one_raw(statement(backend, &select, vec![key.into()])).await?;
+        let select =
+            format!("SELECT id FROM dgi_jobs WHERE unique_key = $1 AND state IN {PENDING}");
+        let row = db
+            .query_one_raw(statement(backend, &select, vec![key.into()]))
+            .await?;
         match row {
-            Some(row) => Ok(Enqueued { id: row.try_get("", "id")?, created: inserted == 1 }),
+            Some(row) => Ok(Enqueued {
+                id: row.try_get("", "id")?,
+                created: inserted == 1,
+            }),
             // The identical job finished between the two statements: queue anew.
             None => Box::pin(self.enqueue(registry, job, now)).await,
         }
@@ -248,7 +266,13 @@ impl Queue {
         now: NaiveDateTime,
     ) -> Result<Vec<Enqueued>> {
         let mut out = Vec::new();
-        for dealer in self.storage.dealers().await?.into_iter().filter(|d| d.active) {
+        for dealer in self
+            .storage
+            .dealers()
+            .await?
+            .into_iter()
+            .filter(|d| d.active)
+        {
             for job_type in job_types {
                 let job = NewJob {
                     job_type: job_type.clone(),
@@ -267,7 +291,9 @@ impl Queue {
     ///
     /// [`Error::JobState`] with state "missing" when there is no such job.
     pub async fn get(&self, id: i64) -> Result<QueuedJob> {
-        let model = job::Entity::find_by_id(id).one(self.storage.connection()).await?;
+        let model = job::Entity::find_by_id(id)
+            .one(self.storage.connection())
+            .await?;
         let model = model.ok_or_else(|| Error::JobState {
             id,
             action: "found",
@@ -282,7 +308,9 @@ impl Queue {
     ///
     /// A database error.
     pub async fn list(&self, state: Option<JobState>, limit: u64) -> Result<Vec<QueuedJob>> {
-        let mut select = job::Entity::find().order_by_desc(job::Column::Id).limit(limit);
+        let mut select = job::Entity::find()
+            .order_by_desc(job::Column::Id)
+            .limit(limit);
         if let Some(state) = state {
             select = select.filter(job::Column::State.eq(state.as_str()));
         }
@@ -336,7 +364,8 @@ impl Queue {
             "UPDATE dgi_jobs SET state = 'cancelled', finished_at = $1, updated_at = $1, \
              locked_by = NULL, lease_until = NULL WHERE id = $2 AND state IN {PENDING}"
         );
-        self.transition(id, "cancelled", &sql, vec![now.into(), id.into()]).await
+        self.transition(id, "cancelled", &sql, vec![now.into(), id.into()])
+            .await
     }
 
     /// Queues a discarded or cancelled job again, with its attempts reset.
@@ -348,7 +377,8 @@ impl Queue {
         let sql = "UPDATE dgi_jobs SET state = 'queued', attempts = 0, run_at = $1, \
                    updated_at = $1, finished_at = NULL WHERE id = $2 \
                    AND state IN ('discarded', 'cancelled')";
-        self.transition(id, "retried", sql, vec![now.into(), id.into()]).await
+        self.transition(id, "retried", sql, vec![now.into(), id.into()])
+            .await
     }
 
     /// Deletes finished jobs that finished before `now - older_than`.
@@ -360,7 +390,11 @@ impl Queue {
         let sql = "DELETE FROM dgi_jobs WHERE finished_at < $1 \
                    AND state IN ('succeeded', 'discarded', 'cancelled', 'skipped')";
         let db = self.storage.connection();
-        let stmt = statement(db.get_database_backend(), sql, vec![(now - older_than).into()]);
+        let stmt = statement(
+            db.get_database_backend(),
+            sql,
+            vec![(now - older_than).into()],
+        );
         Ok(db.execute_raw(stmt).await?.rows_affected())
     }
 
@@ -372,7 +406,9 @@ impl Queue {
         values: Vec<sea_orm::Value>,
     ) -> Result<()> {
         let db = self.storage.connection();
-        let changed = db.execute_raw(statement(db.get_database_backend(), sql, values)).await?;
+        let changed = db
+            .execute_raw(statement(db.get_database_backend(), sql, values))
+            .await?;
         if changed.rows_affected() == 1 {
             return Ok(());
         }
@@ -426,17 +462,28 @@ fn unique_key(job: &NewJob) -> String {
 }
 
 fn filters_json(filters: &Filters) -> Json {
-    Json::Object(filters.iter().map(|(k, v)| (k.clone(), Json::String(v.clone()))).collect())
+    Json::Object(
+        filters
+            .iter()
+            .map(|(k, v)| (k.clone(), Json::String(v.clone())))
+            .collect(),
+    )
 }
 
 fn queued_job(model: job::Model) -> Result<QueuedJob> {
     let parse = |text: &str, what: &'static str| {
-        serde_json::from_str::<Json>(text)
-            .map_err(|e| Error::Corrupt { what, reason: e.to_string() })
+        serde_json::from_str::<Json>(text).map_err(|e| Error::Corrupt {
+            what,
+            reason: e.to_string(),
+        })
     };
     Ok(QueuedJob {
         filters: parse(&model.filters, "job filters")?,
-        report: model.report.as_deref().map(|r| parse(r, "job report")).transpose()?,
+        report: model
+            .report
+            .as_deref()
+            .map(|r| parse(r, "job report"))
+            .transpose()?,
         state: JobState::parse(&model.state)?,
         id: model.id,
         job_type: model.job_type,

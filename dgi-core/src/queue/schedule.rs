@@ -19,7 +19,9 @@ pub struct ScheduleOptions {
 
 impl Default for ScheduleOptions {
     fn default() -> Self {
-        Self { overlap: Duration::minutes(10) }
+        Self {
+            overlap: Duration::minutes(10),
+        }
     }
 }
 
@@ -91,7 +93,8 @@ pub(crate) async fn advance_cursor(
         request.window.to.into(),
         now.into(),
     ];
-    tx.execute_raw(statement(tx.get_database_backend(), sql, values)).await?;
+    tx.execute_raw(statement(tx.get_database_backend(), sql, values))
+        .await?;
     Ok(())
 }
 
@@ -110,7 +113,10 @@ mod tests {
     fn windows_end_on_interval_boundaries() {
         let t = crate::window::parse_time("2026-12-01 10:47:13").expect("time");
         let hour = Duration::hours(1);
-        assert_eq!(align_down(t, hour), crate::window::parse_time("2026-12-01 10:00:00").expect("t"));
+        assert_eq!(
+            align_down(t, hour),
+            crate::window::parse_time("2026-12-01 10:00:00").expect("t")
+        );
         let later = t + Duration::minutes(5);
         assert_eq!(align_down(t, hour), align_down(later, hour));
     }

@@ -105,28 +105,43 @@ pub struct Worker {
     executor: Arc<dyn Executor>,
     options: WorkerOptions,
     id: String,
-    progress: Option<Arc<dyn Fn(&WorkerSummary) + Send + Sync>>,
+    progress: Option<Progress>,
 }
 
 impl std::fmt::Debug for Worker {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Worker").field("id", &self.id).field("options", &self.options).finish()
+        f.debug_struct("Worker")
+            .field("id", &self.id)
+            .field("options", &self.options)
+            .finish()
     }
 }
 
 type Running = Arc<Mutex<HashMap<i64, ClaimedJob>>>;
+
+/// Called with the running totals after each finished job.
+type Progress = Arc<dyn Fn(&WorkerSummary) + Send + Sync>;
 
 impl Worker {
     /// A worker with a unique id (host, process, random suffix).
     pub fn new(queue: Queue, executor: Arc<dyn Executor>, options: WorkerOptions) -> Self {
         let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "host".into());
         let id = format!("{host}:{}:{:08x}", std::process::id(), fastrand::u32(..));
-        Self { queue, executor, options, id, progress: None }
+        Self {
+            queue,
+            executor,
+            options,
+            id,
+            progress: None,
+        }
     }
 
     /// Calls `report` with the running totals after each finished job.
     pub fn with_progress(self, report: impl Fn(&WorkerSummary) + Send + Sync + 'static) -> Self {
-        Self { progress: Some(Arc::new(report)), ..self }
+        Self {
+            progress: Some(Arc::new(report)),
+            ..self
+        }
     }
 
     /// This worker's id, as stored in `locked_by`.
@@ -154,16 +169,25 @@ impl Worker {
             let claimed = self.claim(free).await?;
             let claimed_any = !claimed.is_empty();
             for job in claimed {
-                running.lock().map_err(|_| poisoned())?.insert(job.id, job.clone());
+                running
+                    .lock()
+                    .map_err(|_| poisoned())?
+                    .insert(job.id, job.clone());
                 tasks.spawn(self.work(job));
             }
-            if self.options.until_idle && tasks.is_empty() && !claimed_any {
-                if self.queue.pending().await? == 0 {
-                    break;
-                }
+            if self.options.until_idle
+                && tasks.is_empty()
+                && !claimed_any
+                && self.queue.pending().await? == 0
+            {
+                break;
             }
 
-            let wait = if claimed_any { Duration::ZERO } else { self.options.poll };
+            let wait = if claimed_any {
+                Duration::ZERO
+            } else {
+                self.options.poll
+            };
             tokio::select! {
                 () = &mut shutdown => break,
                 Some(done) = tasks.join_next(), if !tasks.is_empty() => {
@@ -183,7 +207,9 @@ impl Worker {
             return Ok(Vec::new());
         }
         let lease = chrono::Duration::from_std(self.options.lease).unwrap_or(chrono::Duration::MAX);
-        self.queue.claim(&self.id, free, self.options.per_dealer, lease, now()).await
+        self.queue
+            .claim(&self.id, free, self.options.per_dealer, lease, now())
+            .await
     }
 
     fn work(&self, job: ClaimedJob) -> impl Future<Output = (i64, Outcome)> + Send + 'static {
@@ -195,7 +221,8 @@ impl Worker {
         let span = tracing::info_span!("job", job_id = job.id, attempt = job.attempt);
         async move {
             let id = job.id;
-            let outcome = run_one(&queue, executor.as_ref(), &job, &worker, lease, retry_base).await;
+            let outcome =
+                run_one(&queue, executor.as_ref(), &job, &worker, lease, retry_base).await;
             (id, outcome)
         }
         .instrument(span)
@@ -248,8 +275,12 @@ impl Worker {
                 }
             }
         }
-        let left: Vec<ClaimedJob> =
-            running.lock().map_err(|_| poisoned())?.drain().map(|(_, job)| job).collect();
+        let left: Vec<ClaimedJob> = running
+            .lock()
+            .map_err(|_| poisoned())?
+            .drain()
+            .map(|(_, job)| job)
+            .collect();
         for job in left {
             match self.queue.release(&job, &self.id, now()).await {
                 Ok(()) => summary.released += 1,
@@ -281,7 +312,9 @@ struct Completion<'a> {
 #[async_trait]
 impl CommitHook for Completion<'_> {
     async fn before_commit(&self, tx: &DatabaseTransaction, report: &Report) -> Result<()> {
-        self.queue.complete_in(tx, self.job, self.worker, report, now()).await
+        self.queue
+            .complete_in(tx, self.job, self.worker, report, now())
+            .await
     }
 }
 
@@ -299,18 +332,22 @@ async fn run_one(
         lost = keep_lease(queue, job.id, worker, lease) => Err(lost),
     };
     let outcome = match result {
-        Ok(report) if report.skipped.is_some() => {
-            queue.skip(job, worker, &report, now()).await.map(|()| Outcome::Skipped)
-        }
+        Ok(report) if report.skipped.is_some() => queue
+            .skip(job, worker, &report, now())
+            .await
+            .map(|()| Outcome::Skipped),
         Ok(_) => Ok(Outcome::Succeeded),
         Err(Error::LeaseLost(_)) => Ok(Outcome::Lost),
         Err(error) => {
             let retry_at = now() + chrono_delay(retry_delay(retry_base, job.attempt));
             tracing::debug!(%error, attempt = job.attempt, "job failed");
-            queue.fail(job, worker, &error, retry_at, now()).await.map(|state| match state {
-                JobState::Failed => Outcome::Failed,
-                _ => Outcome::Discarded,
-            })
+            queue
+                .fail(job, worker, &error, retry_at, now())
+                .await
+                .map(|state| match state {
+                    JobState::Failed => Outcome::Failed,
+                    _ => Outcome::Discarded,
+                })
         }
     };
     outcome.unwrap_or_else(|error| {
@@ -336,8 +373,12 @@ async fn keep_lease(queue: &Queue, id: i64, worker: &str, lease: Duration) -> Er
 /// The delay before retry number `attempt` (1 for the first retry): the
 /// base doubled per attempt, capped at an hour, with equal jitter.
 pub fn retry_delay(base: Duration, attempt: i32) -> Duration {
-    let doublings = u32::try_from(attempt.saturating_sub(1)).unwrap_or(0).min(16);
-    let ceiling = base.saturating_mul(1 << doublings).min(Duration::from_secs(3600));
+    let doublings = u32::try_from(attempt.saturating_sub(1))
+        .unwrap_or(0)
+        .min(16);
+    let ceiling = base
+        .saturating_mul(1 << doublings)
+        .min(Duration::from_secs(3600));
     let half = ceiling / 2;
     half + half.mul_f64(fastrand::f64())
 }
@@ -351,7 +392,10 @@ fn now() -> NaiveDateTime {
 }
 
 fn poisoned() -> Error {
-    Error::Corrupt { what: "worker state", reason: "a job task panicked".into() }
+    Error::Corrupt {
+        what: "worker state",
+        reason: "a job task panicked".into(),
+    }
 }
 
 #[cfg(test)]
