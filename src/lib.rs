@@ -38,6 +38,9 @@
 //! binary, for instance with `use my_job_types as _;`.
 
 pub use dgi_core::*;
+/// Used by the code `#[job_type]` generates, as `::dgi::__private`.
+#[doc(hidden)]
+pub use dgi_core::__private;
 /// The reference job types.
 pub use dgi_jobtypes as jobtypes;
 

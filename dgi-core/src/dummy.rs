@@ -35,11 +35,19 @@ impl DummyRng {
     }
 
     /// One of `items`.
+    ///
+    /// # Panics
+    ///
+    /// When `items` is empty.
     pub fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
         items[self.rng.usize(..items.len())]
     }
 
     /// One of `items`, of any type.
+    ///
+    /// # Panics
+    ///
+    /// When `items` is empty.
     ///
     /// # Panics
     ///

@@ -78,14 +78,12 @@ fn record(
     seq: i64,
     created: chrono::NaiveDateTime,
 ) -> Json {
-    let (finco, finco_name) = FINCOS[usize::try_from(rng.int(0..=4)).unwrap_or(0)];
+    let (finco, finco_name) = *rng.choose(FINCOS);
     let ym = dummy::year_month(day);
     let serial = format!("{}{seq:02}", day.format("%d"));
     let price = rng.amount(18_000_000..=45_000_000, 50_000);
     let dp = price / 100 * rng.int(10..=30) / 50_000 * 50_000;
-    let tenor = *[11, 17, 23, 29, 35]
-        .get(usize::try_from(rng.int(0..=4)).unwrap_or(0))
-        .unwrap_or(&35);
+    let tenor = *rng.choose(&[11, 17, 23, 29, 35]);
     let instalment = (price - dp) * 135 / 100 / tenor / 1_000 * 1_000;
     let applied = day - Duration::days(rng.int(1..=5));
     json!({

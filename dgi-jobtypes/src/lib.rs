@@ -1,5 +1,11 @@
 //! The reference DGI job types: leasing, prospect, work orders (PKB) and
 //! parts inbound, one module each, registered with `#[job_type]`.
+//!
+//! A binary sees these registrations only if this crate is linked into it,
+//! and the compiler leaves out a crate that nothing names. The `dgi` facade
+//! names it (it re-exports it as `dgi::jobtypes`), so depending on the
+//! facade is enough; a binary depending on this crate directly names it,
+//! for instance with `use dgi_jobtypes as _;`.
 
 mod fake;
 pub mod leasing;
@@ -11,20 +17,3 @@ pub use leasing::Leasing;
 pub use parts_inbound::PartsInbound;
 pub use pkb::Pkb;
 pub use prospect::Prospect;
-
-/// Makes sure this crate is linked, so that its job types are registered.
-///
-/// A binary that depends on this crate but never names anything in it gets
-/// no registrations: the linker drops a crate nothing refers to, and with it
-/// the registrations. The `dgi` facade calls this before it reads the
-/// registry.
-#[inline(never)]
-pub fn link() -> usize {
-    let schemas = [
-        &leasing::SCHEMA,
-        &prospect::SCHEMA,
-        &pkb::SCHEMA,
-        &parts_inbound::SCHEMA,
-    ];
-    std::hint::black_box(schemas.iter().map(|s| s.fields.len()).sum())
-}
