@@ -3,6 +3,7 @@
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use serde_json::Value as Json;
 
 use crate::value::{DATE_FORMAT, TIMESTAMP_FORMAT};
 use crate::window::Window;
@@ -78,6 +79,34 @@ impl DummyRng {
         let seconds = self.rng.u32(8 * 3600..18 * 3600);
         day.and_time(NaiveTime::MIN) + Duration::seconds(i64::from(seconds))
     }
+}
+
+/// Records for each day that `window` touches: `per_day` of them a day,
+/// each made by `make` from the day's random source, the day and its number
+/// within the day (from 1). `make` returns the record with its created time;
+/// records created outside the window are left out.
+///
+/// The source of a day depends only on the job type, the dealer and the day,
+/// so overlapping windows agree on the records they share.
+pub fn daily(
+    job_type: &str,
+    dealer_id: &str,
+    window: &Window,
+    per_day: std::ops::RangeInclusive<i64>,
+    mut make: impl FnMut(&mut DummyRng, NaiveDate, i64) -> (NaiveDateTime, Json),
+) -> Vec<Json> {
+    let mut out = Vec::new();
+    for day in days(window) {
+        let mut rng = DummyRng::for_day(job_type, dealer_id, day);
+        let count = rng.int(per_day.clone());
+        for seq in 1..=count {
+            let (created, record) = make(&mut rng, day, seq);
+            if contains(window, created) {
+                out.push(record);
+            }
+        }
+    }
+    out
 }
 
 /// The days that `window` touches, first to last.

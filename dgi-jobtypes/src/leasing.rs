@@ -55,19 +55,10 @@ const FINCOS: &[(&str, &str)] = &[
 
 impl DummySource for Leasing {
     fn generate(&self, dealer_id: &str, window: &Window) -> Vec<Json> {
-        let mut out = Vec::new();
-        for day in dummy::days(window) {
-            let mut rng = DummyRng::for_day("leasing", dealer_id, day);
-            let count = rng.int(1..=3);
-            for seq in 1..=count {
-                let created = rng.office_time(day);
-                let record = record(&mut rng, dealer_id, day, seq, created);
-                if dummy::contains(window, created) {
-                    out.push(record);
-                }
-            }
-        }
-        out
+        dummy::daily("leasing", dealer_id, window, 1..=3, |rng, day, seq| {
+            let created = rng.office_time(day);
+            (created, record(rng, dealer_id, day, seq, created))
+        })
     }
 }
 

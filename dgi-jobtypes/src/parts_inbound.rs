@@ -62,19 +62,16 @@ const WAREHOUSES: &[&str] = &["WH101", "WH102"];
 
 impl DummySource for PartsInbound {
     fn generate(&self, dealer_id: &str, window: &Window) -> Vec<Json> {
-        let mut out = Vec::new();
-        for day in dummy::days(window) {
-            let mut rng = DummyRng::for_day("parts_inbound", dealer_id, day);
-            let count = rng.int(1..=2);
-            for seq in 1..=count {
+        dummy::daily(
+            "parts_inbound",
+            dealer_id,
+            window,
+            1..=2,
+            |rng, day, seq| {
                 let created = rng.office_time(day);
-                let record = record(&mut rng, dealer_id, day, seq, created);
-                if dummy::contains(window, created) {
-                    out.push(record);
-                }
-            }
-        }
-        out
+                (created, record(rng, dealer_id, day, seq, created))
+            },
+        )
     }
 }
 

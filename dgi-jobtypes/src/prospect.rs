@@ -95,19 +95,10 @@ const UNIT_TYPES: &[&str] = &[
 
 impl DummySource for Prospect {
     fn generate(&self, dealer_id: &str, window: &Window) -> Vec<Json> {
-        let mut out = Vec::new();
-        for day in dummy::days(window) {
-            let mut rng = DummyRng::for_day("prospect", dealer_id, day);
-            let count = rng.int(2..=5);
-            for seq in 1..=count {
-                let created = rng.office_time(day);
-                let record = record(&mut rng, dealer_id, day, seq, created);
-                if dummy::contains(window, created) {
-                    out.push(record);
-                }
-            }
-        }
-        out
+        dummy::daily("prospect", dealer_id, window, 2..=5, |rng, day, seq| {
+            let created = rng.office_time(day);
+            (created, record(rng, dealer_id, day, seq, created))
+        })
     }
 }
 

@@ -179,19 +179,10 @@ const MAX_PART_LINES: usize = 4;
 
 impl DummySource for Pkb {
     fn generate(&self, dealer_id: &str, window: &Window) -> Vec<Json> {
-        let mut out = Vec::new();
-        for day in dummy::days(window) {
-            let mut rng = DummyRng::for_day("pkb", dealer_id, day);
-            let count = rng.int(2..=6);
-            for seq in 1..=count {
-                let order = WorkOrder::draw(&mut rng, day);
-                let record = order.record(&mut rng, dealer_id, seq);
-                if dummy::contains(window, order.opened) {
-                    out.push(record);
-                }
-            }
-        }
-        out
+        dummy::daily("pkb", dealer_id, window, 2..=6, |rng, day, seq| {
+            let order = WorkOrder::draw(rng, day);
+            (order.opened, order.record(rng, dealer_id, seq))
+        })
     }
 }
 
