@@ -140,6 +140,15 @@ pub(crate) struct RunArgs {
     /// Dealer id.
     #[arg(long)]
     pub(crate) dealer: String,
+    #[command(flatten)]
+    pub(crate) window: WindowArgs,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
+}
+
+/// The window and filters of a job.
+#[derive(Debug, clap::Args)]
+pub(crate) struct WindowArgs {
     /// Window start, "YYYY-MM-DD HH:MM:SS".
     #[arg(long)]
     pub(crate) from: String,
@@ -149,8 +158,6 @@ pub(crate) struct RunArgs {
     /// A module filter, e.g. idSPK=SPK/12345/18/01/00001; repeatable.
     #[arg(long = "filter", value_name = "KEY=VALUE")]
     pub(crate) filters: Vec<String>,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub(crate) format: Format,
 }
 
 #[derive(Debug, Subcommand)]
@@ -225,15 +232,8 @@ pub(crate) struct QueueAdd {
     /// Every active dealer.
     #[arg(long)]
     pub(crate) all_dealers: bool,
-    /// Window start, "YYYY-MM-DD HH:MM:SS".
-    #[arg(long)]
-    pub(crate) from: String,
-    /// Window end, "YYYY-MM-DD HH:MM:SS".
-    #[arg(long)]
-    pub(crate) to: String,
-    /// A module filter, e.g. idSPK=SPK/12345/18/01/00001; repeatable.
-    #[arg(long = "filter", value_name = "KEY=VALUE")]
-    pub(crate) filters: Vec<String>,
+    #[command(flatten)]
+    pub(crate) window: WindowArgs,
     /// Higher runs first.
     #[arg(long, default_value_t = 0)]
     pub(crate) priority: i32,

@@ -5,7 +5,7 @@ use dgi::storage::RecordQuery;
 use dgi::{ConfigUpdate, Credentials, Dealer, Registry, RunRequest, Storage, Window};
 use serde_json::{Value as Json, json};
 
-use super::args::{AddDealer, Format, ListData, RunArgs, SetConfig};
+use super::args::{AddDealer, Format, ListData, RunArgs, SetConfig, WindowArgs};
 use super::output::{self, REPORT_HEADER, report_rows, table};
 
 pub(crate) async fn init(storage: &Storage, registry: &Registry) -> Result<()> {
@@ -173,11 +173,11 @@ pub(crate) fn list_job_types(registry: &Registry, format: Format) -> Result<()> 
 }
 
 pub(crate) async fn run(storage: &Storage, registry: &Registry, args: RunArgs) -> Result<()> {
-    let filters = parse_filters(&args.filters)?;
+    let (window, filters) = args.window.parse()?;
     let request = RunRequest {
         job_type: args.job_type,
         dealer_id: args.dealer,
-        window: Window::parse(&args.from, &args.to)?,
+        window,
         filters,
     };
     let report = dgi::run_job(storage, registry, &request).await?;
@@ -231,13 +231,19 @@ fn cell(value: &Json) -> String {
     }
 }
 
-/// `KEY=VALUE` arguments as request filters.
-pub(crate) fn parse_filters(args: &[String]) -> Result<Vec<(String, String)>> {
-    args.iter()
-        .map(|f| {
-            f.split_once('=')
-                .map(|(k, v)| (k.trim().to_owned(), v.to_owned()))
-                .with_context(|| format!("filter `{f}` is not KEY=VALUE"))
-        })
-        .collect()
+impl WindowArgs {
+    /// The window, and the `KEY=VALUE` filters as request filters.
+    pub(crate) fn parse(&self) -> Result<(Window, Vec<(String, String)>)> {
+        let window = Window::parse(&self.from, &self.to)?;
+        let filters = self
+            .filters
+            .iter()
+            .map(|f| {
+                f.split_once('=')
+                    .map(|(k, v)| (k.trim().to_owned(), v.to_owned()))
+                    .with_context(|| format!("filter `{f}` is not KEY=VALUE"))
+            })
+            .collect::<Result<_>>()?;
+        Ok((window, filters))
+    }
 }

@@ -8,11 +8,10 @@ use chrono::Utc;
 use dgi::queue::{
     JobState, NewJob, Queue, RunExecutor, ScheduleOptions, Worker, WorkerOptions, WorkerSummary,
 };
-use dgi::{Registry, Storage, Window};
+use dgi::{Registry, Storage};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::args::{Format, QueueAdd, WorkerArgs};
-use super::commands::parse_filters;
 use super::output::{self, table};
 
 fn now() -> chrono::NaiveDateTime {
@@ -21,11 +20,12 @@ fn now() -> chrono::NaiveDateTime {
 
 pub(crate) async fn add(storage: &Storage, registry: &Registry, add: QueueAdd) -> Result<()> {
     let queue = Queue::new(storage.clone());
+    let (window, filters) = add.window.parse()?;
     let job = NewJob {
         job_type: add.job_type.clone(),
         dealer_id: add.dealer.clone().unwrap_or_default(),
-        window: Window::parse(&add.from, &add.to)?,
-        filters: parse_filters(&add.filters)?,
+        window,
+        filters,
         priority: add.priority,
         run_at: None,
     };
