@@ -37,10 +37,10 @@
 //! compiler, and its registrations with it: name it somewhere in the
 //! binary, for instance with `use my_job_types as _;`.
 
-pub use dgi_core::*;
 /// Used by the code `#[job_type]` generates, as `::dgi::__private`.
 #[doc(hidden)]
 pub use dgi_core::__private;
+pub use dgi_core::*;
 /// The reference job types.
 pub use dgi_jobtypes as jobtypes;
 
