@@ -151,3 +151,68 @@ fn a_failed_run_exits_non_zero_with_a_one_line_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn queue_commands_follow_their_contract() {
+    let db = database();
+    ok(&dgi(&db, &["dealers", "add", "08138", "--dummy"]));
+    ok(&dgi(&db, &["dealers", "add", "12284", "--dummy"]));
+    let now = chrono::Local::now().naive_local();
+    let from = dgi::window::format_time(now - chrono::Duration::days(2));
+    let to = dgi::window::format_time(now - chrono::Duration::minutes(1));
+    let window = ["--from", from.as_str(), "--to", to.as_str()];
+
+    let mut args = vec!["queue", "add", "leasing", "--all-dealers"];
+    args.extend(window);
+    let ids: Vec<i64> = ok(&dgi(&db, &args))
+        .lines()
+        .map(|l| l.trim().parse().expect("an id per line"))
+        .collect();
+    assert_eq!(ids.len(), 2);
+    let mut args = vec![
+        "queue",
+        "add",
+        "leasing",
+        "--dealer",
+        "08138",
+        "--priority",
+        "5",
+    ];
+    args.extend(window);
+    let again = ok(&dgi(&db, &args));
+    assert_eq!(
+        again.trim(),
+        ids[0].to_string(),
+        "the identical pending job is returned"
+    );
+
+    let mut args = vec!["queue", "add", "pkb", "--dealer", "12284"];
+    args.extend(window);
+    let pkb: i64 = ok(&dgi(&db, &args)).trim().parse().expect("id");
+    ok(&dgi(&db, &["queue", "cancel", &pkb.to_string()]));
+
+    let out = ok(&dgi(&db, &["worker", "--until-idle", "--concurrency", "2"]));
+    assert!(out.contains("2 succeeded"), "{out}");
+    let status: Json =
+        serde_json::from_str(&ok(&dgi(&db, &["queue", "status", "--format", "json"])))
+            .expect("json");
+    assert_eq!(status["succeeded"], 2);
+    assert_eq!(status["cancelled"], 1);
+    assert_eq!(status["queued"], 0);
+
+    let listed = ok(&dgi(
+        &db,
+        &["queue", "list", "--state", "cancelled", "--format", "json"],
+    ));
+    let listed: Json = serde_json::from_str(&listed).expect("json");
+    assert_eq!(listed[0]["id"], pkb);
+    assert_eq!(listed[0]["jobType"], "pkb");
+    ok(&dgi(&db, &["queue", "retry", &pkb.to_string()]));
+    let refused = dgi(&db, &["queue", "retry", &pkb.to_string()]);
+    assert!(!refused.status.success(), "a queued job cannot be retried");
+
+    let out = ok(&dgi(&db, &["schedule"]));
+    assert!(out.contains("jobs queued"), "{out}");
+    let out = ok(&dgi(&db, &["queue", "prune", "--older-than-days", "0"]));
+    assert!(out.contains("finished jobs deleted"), "{out}");
+}
