@@ -3,14 +3,14 @@
 use async_trait::async_trait;
 use chrono::{Local, NaiveDateTime, Utc};
 use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::{DatabaseTransaction, TransactionTrait};
+use sea_orm::DatabaseTransaction;
 use serde_json::Value as Json;
 use tracing::Instrument;
 
 use crate::record::{RecordRejection, merge_by_key};
 use crate::request::Filters;
 use crate::storage::entities::{rejected, run};
-use crate::storage::{Dealer, DealerSource, StoreContext, log_run};
+use crate::storage::{Dealer, DealerSource, StoreContext, begin_write, log_run};
 use crate::window::Window;
 use crate::{
     ApiClient, ApiConfig, Entry, Error, HttpClient, PullRequest, Record, Registry, Report, Result,
@@ -136,7 +136,7 @@ async fn execute(
     let (records, rejections) = decode(entry, raw);
     let records = merge_by_key(records, &dealer.id);
 
-    let tx = storage.connection().begin().await?;
+    let tx = begin_write(storage.connection()).await?;
     let ctx = StoreContext {
         entry,
         dealer_id: &dealer.id,

@@ -269,13 +269,16 @@ mod tests {
     fn bad_values_are_reported_at_their_path() {
         assert_eq!(decode_failure(r#"{"status": 2}"#).0, "status");
         assert_eq!(decode_failure(r#"{"status": -1}"#).0, "status");
-        assert_eq!(
-            decode_failure(r#"{"status": 1, "data": [{}, 3]}"#).0,
-            "data[1]"
-        );
+        assert_eq!(decode_failure(r#"{"status": 1, "data": 3}"#).0, "data");
         assert_eq!(decode_failure(r#"{"message": null}"#).0, ".");
         assert_eq!(decode_failure(r#"{"status": 1} trailing"#).0, ".");
         assert_eq!(decode_failure("").0, ".");
+    }
+
+    #[test]
+    fn elements_that_are_not_objects_are_passed_on() {
+        let records = decode("/x/read", br#"{"status": 1, "data": [{}, 3]}"#);
+        assert_eq!(records.expect("decodes").len(), 2);
     }
 
     #[test]

@@ -192,6 +192,10 @@ impl Worker {
                 () = &mut shutdown => break,
                 Some(done) = tasks.join_next(), if !tasks.is_empty() => {
                     self.record(done, &running, &mut summary)?;
+                    // Every slot freed so far goes into the next claim.
+                    while let Some(done) = tasks.try_join_next() {
+                        self.record(done, &running, &mut summary)?;
+                    }
                 }
                 () = tokio::time::sleep(wait), if tasks.is_empty() || !claimed_any => {}
             }

@@ -9,8 +9,9 @@ mod tables;
 
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveValue::Set, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, EntityTrait,
-    QueryOrder,
+    ActiveValue::Set, ConnectOptions, ConnectionTrait, Database, DatabaseConnection,
+    DatabaseTransaction, EntityTrait, QueryOrder, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
 };
 
 pub use processor::{Processor, StoreContext, TableProcessor};
@@ -131,11 +132,10 @@ impl Storage {
             .register(api_config::Entity)
             .register(run::Entity)
             .register(rejected::Entity)
-            .register(crate::queue::entities::job::Entity)
             .register(crate::queue::entities::cursor::Entity)
             .sync(&self.db)
             .await?;
-        crate::queue::create_indexes(&self.db).await?;
+        crate::queue::create_tables(&self.db).await?;
         for entry in registry.iter() {
             tables::create(&self.db, entry).await?;
             let defaults = entry.job_type.api_defaults();
@@ -341,6 +341,18 @@ fn config_from_model(model: api_config::Model) -> Result<ApiConfig> {
         base_url: model.base_url,
         endpoint: model.endpoint,
     })
+}
+
+/// Begins a transaction that will write. On SQLite it takes the write lock
+/// at once: a transaction that reads first and upgrades later fails with
+/// `database is locked` when another connection writes meanwhile, where
+/// waiting for the lock up front lets the busy timeout do its work.
+pub(crate) async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction> {
+    let options = TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    };
+    Ok(db.begin_with_options(options).await?)
 }
 
 /// Records a finished run, and the records refused whole, in `db`.
