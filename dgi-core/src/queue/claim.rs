@@ -4,7 +4,7 @@ use chrono::{Duration, NaiveDateTime};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, QueryResult};
 use serde_json::Value as Json;
 
-use super::{Queue, statement};
+use super::{JobState, Queue, statement};
 use crate::request::Filters;
 use crate::window::Window;
 use crate::{Error, Report, Result, RunRequest};
@@ -99,8 +99,7 @@ impl Queue {
         let sql = "UPDATE dgi_jobs SET lease_until = $1, updated_at = $2 \
                    WHERE id = $3 AND locked_by = $4 AND state = 'running'";
         let values = vec![(now + lease).into(), now.into(), id.into(), worker.into()];
-        self.expect_one(&self.storage.connection().clone(), id, sql, values)
-            .await
+        expect_one(self.storage.connection(), id, sql, values).await
     }
 
     /// Marks a job succeeded inside the transaction of its rows, and moves
@@ -118,15 +117,7 @@ impl Queue {
         report: &Report,
         now: NaiveDateTime,
     ) -> Result<()> {
-        let sql = "UPDATE dgi_jobs SET state = 'succeeded', report = $1, finished_at = $2, \
-                   updated_at = $2, lease_until = NULL, last_error = NULL \
-                   WHERE id = $3 AND locked_by = $4 AND state = 'running'";
-        let report = serde_json::to_string(report).map_err(|e| Error::Corrupt {
-            what: "job report",
-            reason: e.to_string(),
-        })?;
-        let values = vec![report.into(), now.into(), job.id.into(), worker.into()];
-        self.expect_one(tx, job.id, sql, values).await?;
+        finish(tx, job, worker, JobState::Succeeded, report, now).await?;
         super::schedule::advance_cursor(tx, &job.request, now).await
     }
 
@@ -143,12 +134,12 @@ impl Queue {
         error: &Error,
         retry_at: NaiveDateTime,
         now: NaiveDateTime,
-    ) -> Result<super::JobState> {
+    ) -> Result<JobState> {
         let retry = error.is_retryable() && job.attempt < job.max_attempts;
         let state = if retry {
-            super::JobState::Failed
+            JobState::Failed
         } else {
-            super::JobState::Discarded
+            JobState::Discarded
         };
         let sql = "UPDATE dgi_jobs SET state = $1, run_at = $2, last_error = $3, updated_at = $4, \
                    finished_at = $5, locked_by = NULL, lease_until = NULL \
@@ -163,8 +154,7 @@ impl Queue {
             job.id.into(),
             worker.into(),
         ];
-        self.expect_one(&self.storage.connection().clone(), job.id, sql, values)
-            .await?;
+        expect_one(self.storage.connection(), job.id, sql, values).await?;
         Ok(state)
     }
 
@@ -180,16 +170,15 @@ impl Queue {
         report: &Report,
         now: NaiveDateTime,
     ) -> Result<()> {
-        let sql = "UPDATE dgi_jobs SET state = 'skipped', report = $1, finished_at = $2, \
-                   updated_at = $2, locked_by = NULL, lease_until = NULL \
-                   WHERE id = $3 AND locked_by = $4 AND state = 'running'";
-        let report = serde_json::to_string(report).map_err(|e| Error::Corrupt {
-            what: "job report",
-            reason: e.to_string(),
-        })?;
-        let values = vec![report.into(), now.into(), job.id.into(), worker.into()];
-        self.expect_one(&self.storage.connection().clone(), job.id, sql, values)
-            .await
+        finish(
+            self.storage.connection(),
+            job,
+            worker,
+            JobState::Skipped,
+            report,
+            now,
+        )
+        .await
     }
 
     /// Gives a running job back to the queue without counting the attempt.
@@ -202,22 +191,47 @@ impl Queue {
                    locked_by = NULL, lease_until = NULL, updated_at = $1 \
                    WHERE id = $2 AND locked_by = $3 AND state = 'running'";
         let values = vec![now.into(), job.id.into(), worker.into()];
-        self.expect_one(&self.storage.connection().clone(), job.id, sql, values)
-            .await
+        expect_one(self.storage.connection(), job.id, sql, values).await
     }
+}
 
-    async fn expect_one(
-        &self,
-        db: &impl ConnectionTrait,
-        id: i64,
-        sql: &str,
-        values: Vec<sea_orm::Value>,
-    ) -> Result<()> {
-        let stmt = statement(db.get_database_backend(), sql, values);
-        match db.execute_raw(stmt).await?.rows_affected() {
-            0 => Err(Error::LeaseLost(id)),
-            _ => Ok(()),
-        }
+/// Records a finished job's final state and report, if `worker` still holds it.
+async fn finish(
+    db: &impl ConnectionTrait,
+    job: &ClaimedJob,
+    worker: &str,
+    state: JobState,
+    report: &Report,
+    now: NaiveDateTime,
+) -> Result<()> {
+    let sql = "UPDATE dgi_jobs SET state = $1, report = $2, finished_at = $3, updated_at = $3, \
+               lease_until = NULL, last_error = NULL \
+               WHERE id = $4 AND locked_by = $5 AND state = 'running'";
+    let report = serde_json::to_string(report).map_err(|e| Error::Corrupt {
+        what: "job report",
+        reason: e.to_string(),
+    })?;
+    let values = vec![
+        state.as_str().into(),
+        report.into(),
+        now.into(),
+        job.id.into(),
+        worker.into(),
+    ];
+    expect_one(db, job.id, sql, values).await
+}
+
+/// Runs `sql` and fails with [`Error::LeaseLost`] when it changed no row.
+async fn expect_one(
+    db: &impl ConnectionTrait,
+    id: i64,
+    sql: &str,
+    values: Vec<sea_orm::Value>,
+) -> Result<()> {
+    let stmt = statement(db.get_database_backend(), sql, values);
+    match db.execute_raw(stmt).await?.rows_affected() {
+        0 => Err(Error::LeaseLost(id)),
+        _ => Ok(()),
     }
 }
 
