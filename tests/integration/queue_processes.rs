@@ -234,8 +234,8 @@ async fn two_worker_processes_run_every_job_exactly_once() {
 
     // Each job's window is its own, so a job run twice would log twice.
     assert_eq!(count(&storage, "dgi_runs").await, 200, "no failed runs");
-    let distinct = "SELECT COUNT(*) AS n FROM \
-                    (SELECT DISTINCT dealer_id, to_time FROM dgi_runs WHERE outcome = 'succeeded') r";
+    let distinct = "SELECT COUNT(*) AS n FROM (SELECT DISTINCT dealer_id, to_time \
+                    FROM dgi_runs WHERE outcome = 'succeeded') r";
     assert_eq!(number(&storage, distinct).await, 200);
 
     // One job per dealer at a time, across both processes.

@@ -217,8 +217,8 @@ impl Queue {
         let db = self.storage.connection();
         let backend = db.get_database_backend();
 
-        let insert = "INSERT INTO dgi_jobs (job_type, dealer_id, from_time, to_time, filters, unique_key, \
-             priority, state, attempts, max_attempts, run_at, created_at, updated_at) \
+        let insert = "INSERT INTO dgi_jobs (job_type, dealer_id, from_time, to_time, filters, \
+             unique_key, priority, state, attempts, max_attempts, run_at, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', 0, $8, $9, $10, $10) \
              ON CONFLICT DO NOTHING";
         let values: Vec<sea_orm::Value> = vec![
