@@ -26,6 +26,15 @@ fn job(job_type: &str, dealer: &str) -> NewJob {
     }
 }
 
+/// Enqueues a job of the last two days and returns its id.
+async fn enqueue(queue: &Queue, job_type: &str, dealer: &str) -> i64 {
+    queue
+        .enqueue(registry(), &job(job_type, dealer), now())
+        .await
+        .expect("queued")
+        .id
+}
+
 async fn dummy_dealers(storage: &Storage, ids: &[&str]) {
     for id in ids {
         storage
@@ -118,11 +127,7 @@ async fn an_expired_lease_is_claimed_again_and_the_old_worker_cannot_commit() {
     for db in backends("queue_lease").await {
         dummy_dealers(&db.storage, &["08138"]).await;
         let queue = Queue::new(db.storage.clone());
-        let id = queue
-            .enqueue(registry(), &job("leasing", "08138"), now())
-            .await
-            .expect("q")
-            .id;
+        let id = enqueue(&queue, "leasing", "08138").await;
         let lease = chrono::Duration::seconds(10);
         let start = now();
 
@@ -259,11 +264,7 @@ async fn retry_delays_grow_until_the_job_is_discarded() {
             .await
             .expect("config");
         let queue = Queue::new(db.storage.clone());
-        let id = queue
-            .enqueue(registry(), &job("leasing", "08138"), now())
-            .await
-            .expect("q")
-            .id;
+        let id = enqueue(&queue, "leasing", "08138").await;
 
         let flaky = Arc::new(Flaky {
             attempts: Mutex::default(),
@@ -295,11 +296,7 @@ async fn errors_retrying_cannot_fix_are_discarded_at_once() {
         let live = Dealer::live("08138", dgi::Credentials::new("k", "s"));
         db.storage.put_dealer(&live).await.expect("saved");
         let queue = Queue::new(db.storage.clone());
-        let id = queue
-            .enqueue(registry(), &job("leasing", "08138"), now())
-            .await
-            .expect("q")
-            .id;
+        let id = enqueue(&queue, "leasing", "08138").await;
         let executor = Arc::new(RunExecutor::new(db.storage.clone(), registry()));
         Worker::new(queue.clone(), executor, fast(true))
             .run(std::future::pending())
@@ -321,11 +318,7 @@ async fn cancel_retry_and_prune() {
     for db in backends("queue_admin").await {
         dummy_dealers(&db.storage, &["08138"]).await;
         let queue = Queue::new(db.storage.clone());
-        let id = queue
-            .enqueue(registry(), &job("leasing", "08138"), now())
-            .await
-            .expect("q")
-            .id;
+        let id = enqueue(&queue, "leasing", "08138").await;
 
         queue.cancel(id, now()).await.expect("cancel queued");
         assert_eq!(queue.get(id).await.expect("job").state, JobState::Cancelled);
@@ -418,11 +411,7 @@ async fn shutdown_releases_jobs_that_do_not_finish_in_time() {
     for db in backends("queue_shutdown").await {
         dummy_dealers(&db.storage, &["08138"]).await;
         let queue = Queue::new(db.storage.clone());
-        let id = queue
-            .enqueue(registry(), &job("leasing", "08138"), now())
-            .await
-            .expect("q")
-            .id;
+        let id = enqueue(&queue, "leasing", "08138").await;
         let options = WorkerOptions {
             shutdown_timeout: Duration::from_millis(100),
             ..fast(false)
