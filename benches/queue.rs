@@ -10,7 +10,7 @@
 //!
 //! Run with `cargo bench --bench queue`. `DGI_BENCH_NOOP_JOBS` and
 //! `DGI_BENCH_REAL_JOBS` change how many jobs each case runs (2,000 and
-//! 200).
+//! 200); `DGI_BENCH_BACKENDS=postgres` (or `sqlite`) runs one backend only.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -84,6 +84,9 @@ async fn main() -> Result<(), Failure> {
         ),
     }
     backends.push(Backend::Sqlite);
+    if let Ok(only) = std::env::var("DGI_BENCH_BACKENDS") {
+        backends.retain(|b| only.split(',').any(|name| name.trim() == b.name()));
+    }
     let jobs = |kind| match kind {
         Kind::Noop => count_from_env("DGI_BENCH_NOOP_JOBS", 2_000),
         Kind::Real => count_from_env("DGI_BENCH_REAL_JOBS", 200),

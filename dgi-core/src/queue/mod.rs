@@ -450,6 +450,9 @@ pub(crate) async fn create_tables(db: &impl ConnectionTrait) -> Result<()> {
     let ready = "CREATE INDEX IF NOT EXISTS ix_dgi_jobs_ready \
                  ON dgi_jobs (priority DESC, run_at, id) WHERE state IN ('queued', 'failed')";
     db.execute_unprepared(ready).await?;
+    let running = "CREATE INDEX IF NOT EXISTS ix_dgi_jobs_running \
+                   ON dgi_jobs (dealer_id, lease_until) WHERE state = 'running'";
+    db.execute_unprepared(running).await?;
     Ok(())
 }
 
