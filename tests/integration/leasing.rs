@@ -6,7 +6,7 @@ use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::support::{
-    API_KEY, SECRET_KEY, backends, count, envelope, live_dealer, recent_window, registry,
+    API_KEY, SECRET_KEY, backends, count, envelope, live_dealer, number, recent_window, registry,
 };
 
 pub(crate) fn leasing(id: &str, dp: i64) -> Json {
@@ -194,20 +194,8 @@ async fn status_zero_fails_the_job_and_writes_nothing() {
             Some(1),
             "not retried"
         );
-        let failed = count_where(&db.storage, "dgi_runs", "outcome = 'failed'").await;
+        let sql = "SELECT COUNT(*) AS n FROM dgi_runs WHERE outcome = 'failed'";
+        let failed = number(&db.storage, sql).await;
         assert_eq!(failed, 1, "the failure is logged");
     }
-}
-
-async fn count_where(storage: &Storage, table: &str, condition: &str) -> i64 {
-    use sea_orm::ConnectionTrait;
-    let sql = format!("SELECT COUNT(*) AS n FROM {table} WHERE {condition}");
-    let backend = storage.connection().get_database_backend();
-    let row = storage
-        .connection()
-        .query_one_raw(sea_orm::Statement::from_string(backend, sql))
-        .await
-        .expect("query runs")
-        .expect("one row");
-    row.try_get::<i64>("", "n").expect("number")
 }

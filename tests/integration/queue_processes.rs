@@ -9,14 +9,14 @@ use std::time::Duration;
 use chrono::{NaiveDateTime, Utc};
 use dgi::queue::{NewJob, Queue};
 use dgi::{Dealer, JobState, Storage, Window};
-use sea_orm::ConnectionTrait;
 use serde_json::Value as Json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::leasing::leasing;
 use crate::support::{
-    POSTGRES_URL, count, envelope, live_dealer, notice, postgres_url, recent_window, registry,
+    POSTGRES_URL, count, envelope, live_dealer, notice, number, postgres_url, recent_window,
+    registry,
 };
 
 /// How long the test waits for a process to exit or a state to be reached
@@ -139,18 +139,6 @@ async fn enqueue(queue: &Queue, dealers: &[String], n: usize) {
         let queued = queue.enqueue(registry(), &job, now()).await;
         assert!(queued.expect("job queued").created, "job {i} is new");
     }
-}
-
-/// One number from a query selecting it as `n`.
-async fn number(storage: &Storage, sql: &str) -> i64 {
-    let backend = storage.connection().get_database_backend();
-    let row = storage
-        .connection()
-        .query_one_raw(sea_orm::Statement::from_string(backend, sql))
-        .await
-        .expect("query runs")
-        .expect("one row");
-    row.try_get::<i64>("", "n").expect("a number")
 }
 
 /// A count from a worker's closing line, `3 succeeded, 0 failed (...), ...`.

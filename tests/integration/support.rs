@@ -139,16 +139,19 @@ pub(crate) fn envelope(data: &[Json]) -> Json {
 
 /// Row count of a table.
 pub(crate) async fn count(storage: &Storage, table: &str) -> i64 {
+    number(storage, &format!("SELECT COUNT(*) AS n FROM {table}")).await
+}
+
+/// One number from a query selecting it as `n`.
+pub(crate) async fn number(storage: &Storage, sql: &str) -> i64 {
+    let backend = storage.connection().get_database_backend();
     let row = storage
         .connection()
-        .query_one_raw(sea_orm::Statement::from_string(
-            storage.connection().get_database_backend(),
-            format!("SELECT COUNT(*) AS n FROM {table}"),
-        ))
+        .query_one_raw(sea_orm::Statement::from_string(backend, sql))
         .await
-        .expect("count runs")
-        .expect("count returns a row");
-    row.try_get::<i64>("", "n").expect("count is a number")
+        .expect("query runs")
+        .expect("one row");
+    row.try_get::<i64>("", "n").expect("a number")
 }
 
 /// Asserts that `exported` gives back every field of `served`: equal
