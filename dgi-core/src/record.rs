@@ -162,24 +162,15 @@ impl Record {
     /// Folds `other`, a later element with the same key, into this record:
     /// its header wins, its lines are added after ours.
     pub fn absorb(&mut self, other: Self) {
-        let old_children = std::mem::take(&mut self.children);
-        let mut unknown = std::mem::take(&mut self.extra.unknown);
-        let mut invalid = std::mem::take(&mut self.extra.invalid);
-        let mut problems = std::mem::take(&mut self.problems);
-        let dealer_id = self.dealer_id.take();
-        *self = Self {
-            children: old_children,
-            ..other.clone()
-        };
+        self.key = other.key;
+        self.values = other.values;
+        self.dealer_id = other.dealer_id.or(self.dealer_id.take());
         for (mine, theirs) in self.children.iter_mut().zip(other.children) {
             mine.extend(theirs);
         }
-        unknown.extend(other.extra.unknown);
-        invalid.extend(other.extra.invalid);
-        problems.extend(other.problems);
-        self.extra = Extra { unknown, invalid };
-        self.problems = problems;
-        self.dealer_id = self.dealer_id.take().or(dealer_id);
+        self.extra.unknown.extend(other.extra.unknown);
+        self.extra.invalid.extend(other.extra.invalid);
+        self.problems.extend(other.problems);
     }
 
     /// The number of field values that could not be read.

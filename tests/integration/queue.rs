@@ -5,9 +5,10 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use chrono::{NaiveDateTime, Utc};
-use dgi::queue::{ClaimedJob, Executor, NewJob, Queue, RunExecutor, Worker, WorkerOptions};
+use dgi::queue::{
+    ClaimedJob, Completion, Executor, NewJob, Queue, RunExecutor, Worker, WorkerOptions,
+};
 use dgi::{CommitHook, Dealer, Error, JobState, Report, Storage};
-use sea_orm::DatabaseTransaction;
 
 use crate::support::{backends, count, recent_window, registry};
 
@@ -183,21 +184,6 @@ async fn an_expired_lease_is_claimed_again_and_the_old_worker_cannot_commit() {
             i64::try_from(report.inserted).expect("n")
         );
         assert_eq!(queue.get(id).await.expect("job").state, JobState::Succeeded);
-    }
-}
-
-struct Completion<'a> {
-    queue: &'a Queue,
-    job: &'a ClaimedJob,
-    worker: &'a str,
-}
-
-#[async_trait]
-impl CommitHook for Completion<'_> {
-    async fn before_commit(&self, tx: &DatabaseTransaction, report: &Report) -> dgi::Result<()> {
-        self.queue
-            .complete_in(tx, self.job, self.worker, report, now())
-            .await
     }
 }
 

@@ -27,7 +27,9 @@ use sha2::{Digest, Sha256};
 
 pub use claim::ClaimedJob;
 pub use schedule::{ScheduleOptions, schedule};
-pub use worker::{Executor, RunExecutor, Worker, WorkerOptions, WorkerSummary, retry_delay};
+pub use worker::{
+    Completion, Executor, RunExecutor, Worker, WorkerOptions, WorkerSummary, retry_delay,
+};
 
 use self::entities::job;
 use crate::request::Filters;

@@ -45,10 +45,13 @@ pub async fn schedule(
 ) -> Result<Vec<Enqueued>> {
     let storage = queue.storage();
     let cursors = cursor::Entity::find().all(storage.connection()).await?;
+    let mut configs = Vec::with_capacity(registry.len());
+    for entry in registry.iter() {
+        configs.push((entry, storage.api_config(entry.code()).await?));
+    }
     let mut queued = Vec::new();
     for dealer in storage.dealers().await?.into_iter().filter(|d| d.active) {
-        for entry in registry.iter() {
-            let config = storage.api_config(entry.code()).await?;
+        for (entry, config) in &configs {
             let interval = Duration::seconds(i64::from(config.interval_secs.max(1)));
             let to = align_down(now, interval);
             let synced = cursors

@@ -306,11 +306,17 @@ enum Outcome {
     Lost,
 }
 
-/// Marks the job succeeded inside its own transaction.
-struct Completion<'a> {
-    queue: &'a Queue,
-    job: &'a ClaimedJob,
-    worker: &'a str,
+/// The hook that marks a claimed job succeeded inside the transaction of
+/// its rows; it fails with [`Error::LeaseLost`], rolling the job back, when
+/// `worker` no longer holds the job.
+#[derive(Debug, Clone, Copy)]
+pub struct Completion<'a> {
+    /// The queue holding the job.
+    pub queue: &'a Queue,
+    /// The job.
+    pub job: &'a ClaimedJob,
+    /// The worker that claimed it.
+    pub worker: &'a str,
 }
 
 #[async_trait]
