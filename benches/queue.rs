@@ -9,8 +9,9 @@
 //! them.
 //!
 //! Run with `cargo bench --bench queue`. `DGI_BENCH_NOOP_JOBS` and
-//! `DGI_BENCH_REAL_JOBS` change how many jobs each case runs (2,000 and
-//! 200); `DGI_BENCH_BACKENDS=postgres` (or `sqlite`) runs one backend only.
+//! `DGI_BENCH_REAL_JOBS` change how many jobs each case runs (10,000 and
+//! 200); `DGI_BENCH_BACKENDS=postgres` (or `sqlite`) runs one backend only,
+//! and `DGI_BENCH_WORKERS=4` (or `1,2`) only those worker counts.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -27,7 +28,10 @@ use tokio::task::JoinSet;
 /// Dummy dealers the jobs are spread over.
 const DEALERS: usize = 50;
 
-/// Workers per case.
+/// Tasks that queue the jobs before a case.
+const FILLERS: usize = 4;
+
+/// Workers per case, unless `DGI_BENCH_WORKERS` lists others.
 const WORKERS: [usize; 3] = [1, 2, 4];
 
 /// Numbers the databases the cases make.
@@ -88,8 +92,16 @@ async fn main() -> Result<(), Failure> {
         backends.retain(|b| only.split(',').any(|name| name.trim() == b.name()));
     }
     let jobs = |kind| match kind {
-        Kind::Noop => count_from_env("DGI_BENCH_NOOP_JOBS", 2_000),
+        Kind::Noop => count_from_env("DGI_BENCH_NOOP_JOBS", 10_000),
         Kind::Real => count_from_env("DGI_BENCH_REAL_JOBS", 200),
+    };
+
+    let worker_counts: Vec<usize> = match std::env::var("DGI_BENCH_WORKERS") {
+        Ok(list) => list
+            .split(',')
+            .filter_map(|n| n.trim().parse().ok())
+            .collect(),
+        Err(_) => WORKERS.to_vec(),
     };
 
     println!("each worker: {:?}", options());
@@ -99,7 +111,7 @@ async fn main() -> Result<(), Failure> {
     );
     for backend in &backends {
         for kind in [Kind::Noop, Kind::Real] {
-            for workers in WORKERS {
+            for &workers in &worker_counts {
                 let n = jobs(kind);
                 let measured = case(backend, registry, kind, workers, n).await?;
                 let seconds = measured.elapsed.as_secs_f64();
@@ -205,8 +217,9 @@ fn options() -> WorkerOptions {
     }
 }
 
-/// Queues `n` distinct leasing jobs, a day each, over the dummy dealers.
-async fn fill(queue: &Queue, registry: &Registry, n: usize) -> Result<(), Failure> {
+/// Queues `n` distinct leasing jobs, a day each, over the dummy dealers,
+/// from a few tasks at once.
+async fn fill(queue: &Queue, registry: &'static Registry, n: usize) -> Result<(), Failure> {
     let dealers: Vec<String> = (0..DEALERS).map(|i| (30_000 + i).to_string()).collect();
     for id in &dealers {
         queue
@@ -215,17 +228,27 @@ async fn fill(queue: &Queue, registry: &Registry, n: usize) -> Result<(), Failur
             .await?;
     }
     let end = chrono::Local::now().naive_local() - chrono::Duration::minutes(1);
-    for i in 0..n {
-        let to = end - chrono::Duration::seconds(i64::try_from(i / DEALERS)?);
-        let job = NewJob {
-            job_type: "leasing".into(),
-            dealer_id: dealers[i % DEALERS].clone(),
-            window: Window::new(to - chrono::Duration::days(1), to)?,
-            filters: Vec::new(),
-            priority: 0,
-            run_at: None,
-        };
-        queue.enqueue(registry, &job, now()).await?;
+    let mut fillers = JoinSet::new();
+    for part in 0..FILLERS {
+        let (queue, dealers) = (queue.clone(), dealers.clone());
+        fillers.spawn(async move {
+            for i in (part..n).step_by(FILLERS) {
+                let to = end - chrono::Duration::seconds(i64::try_from(i / DEALERS)?);
+                let job = NewJob {
+                    job_type: "leasing".into(),
+                    dealer_id: dealers[i % DEALERS].clone(),
+                    window: Window::new(to - chrono::Duration::days(1), to)?,
+                    filters: Vec::new(),
+                    priority: 0,
+                    run_at: None,
+                };
+                queue.enqueue(registry, &job, now()).await?;
+            }
+            Ok::<(), Failure>(())
+        });
+    }
+    while let Some(done) = fillers.join_next().await {
+        done??;
     }
     Ok(())
 }

@@ -145,6 +145,16 @@ async fn an_expired_lease_is_claimed_again_and_the_old_worker_cannot_commit() {
                 .expect("claim")
                 .is_empty()
         );
+        assert_eq!(queue.rescue(start).await.expect("rescue"), 0, "not yet");
+        assert_eq!(queue.rescue(later).await.expect("rescue"), 1, "{}", db.name);
+        let rescued = queue.get(id).await.expect("job");
+        assert_eq!(rescued.state, JobState::Failed, "{}", db.name);
+        assert!(
+            rescued.last_error.as_deref().unwrap_or("").contains("old"),
+            "{}: {:?}",
+            db.name,
+            rescued.last_error
+        );
         let new = queue
             .claim("new", 1, 1, lease, later)
             .await
@@ -184,6 +194,42 @@ async fn an_expired_lease_is_claimed_again_and_the_old_worker_cannot_commit() {
             i64::try_from(report.inserted).expect("n")
         );
         assert_eq!(queue.get(id).await.expect("job").state, JobState::Succeeded);
+    }
+}
+
+#[tokio::test]
+async fn an_expired_lease_on_the_last_attempt_discards_the_job() {
+    for db in backends("queue_lease_last").await {
+        dummy_dealers(&db.storage, &["08138"]).await;
+        let update = dgi::ConfigUpdate {
+            retries: Some(0),
+            ..Default::default()
+        };
+        db.storage
+            .update_api_config("leasing", &update)
+            .await
+            .expect("config");
+        let queue = Queue::new(db.storage.clone());
+        let id = enqueue(&queue, "leasing", "08138").await;
+        let start = now();
+        let lease = chrono::Duration::seconds(10);
+        let claimed = queue.claim("gone", 1, 1, lease, start).await;
+        assert_eq!(claimed.expect("claim").len(), 1, "{}", db.name);
+
+        let later = start + chrono::Duration::seconds(11);
+        assert_eq!(queue.rescue(later).await.expect("rescue"), 1, "{}", db.name);
+        let job = queue.get(id).await.expect("job");
+        assert_eq!(
+            (job.state, job.attempts),
+            (JobState::Discarded, 1),
+            "{}",
+            db.name
+        );
+        let finished = job.finished_at.map(|t| (t - later).num_milliseconds());
+        assert_eq!(finished, Some(0), "finished when taken back");
+        assert!(job.last_error.expect("kept").contains("gone"));
+        let again = queue.claim("next", 1, 1, lease, later).await;
+        assert!(again.expect("claim").is_empty(), "{}", db.name);
     }
 }
 

@@ -2,10 +2,10 @@
 //!
 //! Jobs are rows of `dgi_jobs`. Workers claim them (`FOR UPDATE SKIP
 //! LOCKED` on PostgreSQL, one atomic statement on SQLite) under a lease they
-//! renew while the job runs; a job whose lease expired is claimed again. A
-//! job's rows, its cursor and its completion commit in one transaction, and
-//! a worker that lost the lease commits nothing. Several worker processes,
-//! on several machines, share one PostgreSQL database.
+//! renew while the job runs; workers take back a job whose lease expired and
+//! run it again. A job's rows, its cursor and its completion commit in one
+//! transaction, and a worker that lost the lease commits nothing. Several
+//! worker processes, on several machines, share one PostgreSQL database.
 
 mod claim;
 pub mod entities;
@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::{Duration, NaiveDateTime};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Index, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     Schema, Statement,
@@ -347,11 +347,16 @@ impl Queue {
     ///
     /// A database error.
     pub async fn pending(&self) -> Result<u64> {
-        let status = self.status().await?;
-        Ok([JobState::Queued, JobState::Running, JobState::Failed]
-            .iter()
-            .map(|s| status.get(s).copied().unwrap_or(0))
-            .sum())
+        let db = self.storage.connection();
+        let sql = format!("SELECT COUNT(*) AS n FROM dgi_jobs WHERE state IN {PENDING}");
+        let row = db
+            .query_one_raw(statement(db.get_database_backend(), &sql, Vec::new()))
+            .await?;
+        let n: i64 = match row {
+            Some(row) => row.try_get("", "n")?,
+            None => 0,
+        };
+        Ok(u64::try_from(n).unwrap_or(0))
     }
 
     /// Cancels a queued, failed or running job. A running job's worker
@@ -441,14 +446,6 @@ pub(crate) async fn create_tables(db: &impl ConnectionTrait) -> Result<()> {
          WHERE state IN {PENDING}"
     );
     db.execute_unprepared(&sql).await?;
-    let due = Index::create()
-        .if_not_exists()
-        .name("ix_dgi_jobs_due")
-        .table(Alias::new("dgi_jobs"))
-        .col(Alias::new("state"))
-        .col(Alias::new("run_at"))
-        .to_owned();
-    db.execute(&due).await?;
     let ready = "CREATE INDEX IF NOT EXISTS ix_dgi_jobs_ready \
                  ON dgi_jobs (priority DESC, run_at, id) WHERE state IN ('queued', 'failed')";
     db.execute_unprepared(ready).await?;

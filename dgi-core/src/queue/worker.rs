@@ -56,7 +56,8 @@ pub struct WorkerOptions {
     pub concurrency: usize,
     /// Running jobs allowed per dealer, across all workers.
     pub per_dealer: usize,
-    /// How long a claim holds; renewed every third of it.
+    /// How long a claim holds; renewed every third of it. Workers look for
+    /// expired leases as often.
     pub lease: Duration,
     /// How long to wait before looking again when nothing was due.
     pub poll: Duration,
@@ -162,9 +163,14 @@ impl Worker {
         let mut tasks: JoinSet<(i64, Outcome)> = JoinSet::new();
         let running: Running = Arc::default();
         let mut summary = WorkerSummary::default();
+        let mut next_rescue = tokio::time::Instant::now();
         tokio::pin!(shutdown);
 
         loop {
+            if tokio::time::Instant::now() >= next_rescue {
+                self.rescue().await?;
+                next_rescue = tokio::time::Instant::now() + self.renew_every();
+            }
             let free = self.options.concurrency.saturating_sub(tasks.len());
             let claimed = self.claim(free).await?;
             let claimed_any = !claimed.is_empty();
@@ -204,6 +210,19 @@ impl Worker {
         self.drain(&mut tasks, &running, &mut summary).await?;
         tracing::info!(worker = %self.id, succeeded = summary.succeeded, "worker stopped");
         Ok(summary)
+    }
+
+    /// Takes back jobs whose worker stopped renewing their lease.
+    async fn rescue(&self) -> Result<()> {
+        let rescued = self.queue.rescue(now()).await?;
+        if rescued > 0 {
+            tracing::info!(worker = %self.id, rescued, "took back jobs whose lease expired");
+        }
+        Ok(())
+    }
+
+    fn renew_every(&self) -> Duration {
+        renew_every(self.options.lease)
     }
 
     async fn claim(&self, free: usize) -> Result<Vec<ClaimedJob>> {
@@ -368,7 +387,7 @@ async fn run_one(
 
 /// Renews the lease every third of its length; returns once it is lost.
 async fn keep_lease(queue: &Queue, id: i64, worker: &str, lease: Duration) -> Error {
-    let every = (lease / 3).max(Duration::from_millis(50));
+    let every = renew_every(lease);
     let length = chrono_delay(lease);
     loop {
         tokio::time::sleep(every).await;
@@ -378,6 +397,12 @@ async fn keep_lease(queue: &Queue, id: i64, worker: &str, lease: Duration) -> Er
             Err(error) => tracing::debug!(%error, "lease renewal failed, trying again"),
         }
     }
+}
+
+/// How often a lease is renewed, and expired ones looked for: a third of
+/// its length.
+fn renew_every(lease: Duration) -> Duration {
+    (lease / 3).max(Duration::from_millis(50))
 }
 
 /// The delay before retry number `attempt` (1 for the first retry): the
