@@ -10,7 +10,7 @@ use dgi::queue::{
 };
 use dgi::{CommitHook, Dealer, Error, JobState, Report, Storage};
 
-use crate::support::{backends, count, recent_window, registry};
+use crate::support::{backends, count, recent_window, registry, windows};
 
 fn now() -> NaiveDateTime {
     Utc::now().naive_utc()
@@ -120,6 +120,37 @@ async fn per_dealer_limit_holds_across_workers() {
             db.name
         );
         assert_eq!(c[0].request.dealer_id, "08138");
+    }
+}
+
+#[tokio::test]
+async fn a_dealer_at_its_limit_does_not_hide_the_jobs_of_others() {
+    for db in backends("queue_backlog").await {
+        dummy_dealers(&db.storage, &["08138", "12284"]).await;
+        let queue = Queue::new(db.storage.clone());
+        for window in windows(300) {
+            let backlog = NewJob {
+                window,
+                ..job("leasing", "08138")
+            };
+            queue
+                .enqueue(registry(), &backlog, now())
+                .await
+                .expect("queued");
+        }
+        let last = enqueue(&queue, "leasing", "12284").await;
+        let lease = chrono::Duration::seconds(30);
+
+        let first = queue.claim("a", 1, 1, lease, now()).await.expect("claim");
+        assert_eq!(first[0].request.dealer_id, "08138", "{}", db.name);
+        let next = queue.claim("b", 4, 1, lease, now()).await.expect("claim");
+        let ids: Vec<i64> = next.iter().map(|j| j.id).collect();
+        assert_eq!(
+            ids,
+            [last],
+            "{}: the only job whose dealer has room",
+            db.name
+        );
     }
 }
 

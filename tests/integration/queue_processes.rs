@@ -16,7 +16,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use crate::leasing::leasing;
 use crate::support::{
     POSTGRES_URL, count, envelope, live_dealer, notice, number, postgres_url, recent_window,
-    registry,
+    registry, windows,
 };
 
 /// How long the test waits for a process to exit or a state to be reached
@@ -120,16 +120,6 @@ fn leasing_job(dealer: &str, window: Window) -> NewJob {
         priority: 0,
         run_at: None,
     }
-}
-
-/// `n` recent windows ending a second apart, so that no two jobs over them
-/// are identical.
-fn windows(n: usize) -> impl Iterator<Item = Window> {
-    let base = recent_window(1);
-    (0..n).map(move |i| {
-        let back = chrono::Duration::seconds(i64::try_from(i).expect("small"));
-        Window::new(base.from, base.to - back).expect("window")
-    })
 }
 
 /// Queues one leasing job per window, for `dealers` in turn.

@@ -121,6 +121,16 @@ pub(crate) fn recent_window(days: i64) -> Window {
     Window::new(now - Duration::days(days), now - Duration::minutes(1)).expect("window")
 }
 
+/// `n` recent windows ending a second apart, so that no two jobs over them
+/// are identical.
+pub(crate) fn windows(n: usize) -> impl Iterator<Item = Window> {
+    let base = recent_window(1);
+    (0..n).map(move |i| {
+        let back = chrono::Duration::seconds(i64::try_from(i).expect("small"));
+        Window::new(base.from, base.to - back).expect("window")
+    })
+}
+
 trait WholeSeconds {
     fn with_nanosecond_zero(self) -> Self;
 }

@@ -13,12 +13,8 @@ use crate::{Error, Report, Result, RunRequest};
 /// previous one started and per-dealer limits hold across workers.
 const CLAIM_LOCK: i64 = 0x6467_6900_0001;
 
-/// How many due jobs a claim looks at, to find some whose dealer has room.
-const SCAN: usize = 1_000;
-
-/// How many due jobs a claim looks at first, at least: ranking a few is
-/// cheaper than ranking [`SCAN`], and mostly enough.
-const QUICK_SCAN: usize = 64;
+/// How many due jobs of dealers with room a claim pass ranks, at least.
+const SCAN: usize = 64;
 
 /// A job a worker holds the lease of.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,10 +56,13 @@ impl Queue {
             tx.execute_unprepared(&claim_settings()).await?;
         }
         let mut claimed = Vec::with_capacity(n);
-        for scan in scans(n) {
+        let scan = count(n.saturating_mul(4).max(SCAN));
+        // A pass that fills fewer than `n` slots has used up the room of a
+        // dealer at least, and the next pass sees that: it looks further.
+        while claimed.len() < n {
             let values = vec![
                 now.into(),
-                count(scan).into(),
+                scan.into(),
                 worker.into(),
                 (now + lease).into(),
                 count(per_dealer).into(),
@@ -72,11 +71,11 @@ impl Queue {
             let rows = tx
                 .query_all_raw(statement(backend, &claim_sql(backend), values))
                 .await?;
+            if rows.is_empty() {
+                break;
+            }
             for row in &rows {
                 claimed.push(claimed_job(row)?);
-            }
-            if claimed.len() >= n {
-                break;
             }
         }
         tx.commit().await?;
@@ -271,30 +270,17 @@ fn claim_settings() -> String {
     )
 }
 
-/// How many due jobs each pass of a claim for `n` looks at: a few first, and
-/// all of [`SCAN`] only when those held too few whose dealer has room. The
-/// second pass sees the jobs the first one started, so together they pick
-/// what one pass over [`SCAN`] would.
-fn scans(n: usize) -> Vec<usize> {
-    let quick = n.saturating_mul(4).max(QUICK_SCAN);
-    if quick < SCAN {
-        vec![quick, SCAN]
-    } else {
-        vec![SCAN]
-    }
-}
-
 fn count(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-/// One statement: pick due jobs by priority (the first of them come from an
-/// index in that order), skip those whose dealer is at its limit (counting
-/// its running jobs and those picked before in the same batch), and mark
-/// them running under the new lease. Only the picked rows are locked, and
-/// they are checked again once locked, so that a job cancelled meanwhile is
-/// left alone. Running jobs are counted for the candidates' dealers only, so
-/// the cost does not grow with the number of running jobs.
+/// One statement: pick due jobs by priority (they come from an index in
+/// that order), passing over the dealers at their limit, and rank each
+/// dealer's picks after its running jobs so that no dealer goes over it.
+/// Mark the picked jobs running under the new lease. Only they are locked,
+/// and they are checked again once locked, so that a job cancelled
+/// meanwhile is left alone. However many jobs wait for a dealer at its
+/// limit, the others' jobs are found.
 fn claim_sql(backend: DbBackend) -> String {
     let lock = if backend == DbBackend::Postgres {
         "FOR UPDATE SKIP LOCKED"
@@ -304,17 +290,17 @@ fn claim_sql(backend: DbBackend) -> String {
     let ready = "state IN ('queued', 'failed') AND run_at <= $1";
     let order = "priority DESC, run_at, id";
     format!(
-        "WITH candidates AS ( \
-           SELECT id, dealer_id, priority, run_at FROM dgi_jobs \
-           WHERE {ready} ORDER BY {order} LIMIT $2), \
-         busy AS ( \
-           SELECT d.dealer_id, (SELECT COUNT(*) FROM dgi_jobs r WHERE r.state = 'running' \
-             AND r.dealer_id = d.dealer_id AND r.lease_until >= $1) AS n \
-           FROM (SELECT DISTINCT dealer_id FROM candidates) d), \
+        "WITH busy AS ( \
+           SELECT dealer_id, COUNT(*) AS n FROM dgi_jobs \
+           WHERE state = 'running' AND lease_until >= $1 GROUP BY dealer_id), \
+         candidates AS ( \
+           SELECT id, dealer_id, priority, run_at FROM dgi_jobs WHERE {ready} \
+           AND dealer_id NOT IN (SELECT dealer_id FROM busy WHERE n >= $5) \
+           ORDER BY {order} LIMIT $2), \
          ranked AS ( \
-           SELECT c.id, c.priority, c.run_at, b.n + ROW_NUMBER() OVER ( \
+           SELECT c.id, c.priority, c.run_at, COALESCE(b.n, 0) + ROW_NUMBER() OVER ( \
              PARTITION BY c.dealer_id ORDER BY c.priority DESC, c.run_at, c.id) AS slot \
-           FROM candidates c JOIN busy b ON b.dealer_id = c.dealer_id), \
+           FROM candidates c LEFT JOIN busy b ON b.dealer_id = c.dealer_id), \
          picked AS ( \
            SELECT id FROM dgi_jobs WHERE {ready} AND id IN ( \
              SELECT id FROM ranked WHERE slot <= $5 ORDER BY {order} LIMIT $6) \
