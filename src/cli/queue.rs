@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Result, bail};
-use chrono::Utc;
+use chrono::Local;
 use dgi::queue::{
     JobState, NewJob, Queue, RunExecutor, ScheduleOptions, Worker, WorkerOptions, WorkerSummary,
 };
@@ -14,12 +14,15 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::args::{Format, QueueAdd, WorkerArgs};
 use super::output::{self, table};
 
-fn now() -> chrono::NaiveDateTime {
-    Utc::now().naive_utc()
+/// The queue of `storage`, its clock set by the database's.
+async fn queue(storage: &Storage) -> Result<Queue> {
+    let queue = Queue::new(storage.clone());
+    queue.sync_clock().await?;
+    Ok(queue)
 }
 
 pub(crate) async fn add(storage: &Storage, registry: &Registry, add: QueueAdd) -> Result<()> {
-    let queue = Queue::new(storage.clone());
+    let queue = queue(storage).await?;
     let (window, filters) = add.window.parse()?;
     let job = NewJob {
         job_type: add.job_type.clone(),
@@ -30,11 +33,11 @@ pub(crate) async fn add(storage: &Storage, registry: &Registry, add: QueueAdd) -
         run_at: None,
     };
     let queued = match (&add.dealer, add.all_dealers) {
-        (Some(_), false) => vec![queue.enqueue(registry, &job, now()).await?],
+        (Some(_), false) => vec![queue.enqueue(registry, &job, queue.now()).await?],
         (None, true) => {
             let types = [add.job_type.clone()];
             queue
-                .enqueue_all_dealers(registry, &job, &types, now())
+                .enqueue_all_dealers(registry, &job, &types, queue.now())
                 .await?
         }
         _ => bail!("give either --dealer or --all-dealers"),
@@ -99,20 +102,23 @@ pub(crate) async fn status(storage: &Storage, format: Format) -> Result<()> {
 }
 
 pub(crate) async fn cancel(storage: &Storage, id: i64) -> Result<()> {
-    Queue::new(storage.clone()).cancel(id, now()).await?;
+    let queue = queue(storage).await?;
+    queue.cancel(id, queue.now()).await?;
     println!("job {id} cancelled");
     Ok(())
 }
 
 pub(crate) async fn retry(storage: &Storage, id: i64) -> Result<()> {
-    Queue::new(storage.clone()).retry(id, now()).await?;
+    let queue = queue(storage).await?;
+    queue.retry(id, queue.now()).await?;
     println!("job {id} queued again");
     Ok(())
 }
 
 pub(crate) async fn prune(storage: &Storage, days: i64) -> Result<()> {
-    let pruned = Queue::new(storage.clone())
-        .prune(chrono::Duration::days(days), now())
+    let queue = queue(storage).await?;
+    let pruned = queue
+        .prune(chrono::Duration::days(days), queue.now())
         .await?;
     println!("{pruned} finished jobs deleted");
     Ok(())
@@ -157,7 +163,9 @@ pub(crate) async fn schedule(
         overlap: chrono::Duration::minutes(overlap_mins),
     };
     loop {
-        let queued = dgi::queue::schedule(&queue, registry, &options, now()).await?;
+        queue.sync_clock().await?;
+        let local = Local::now().naive_local();
+        let queued = dgi::queue::schedule(&queue, registry, &options, local).await?;
         let created = queued.iter().filter(|q| q.created).count();
         println!(
             "{created} jobs queued, {} already pending",

@@ -9,8 +9,11 @@ use dgi::queue::{
     ClaimedJob, Completion, Executor, NewJob, Queue, RunExecutor, Worker, WorkerOptions,
 };
 use dgi::{CommitHook, Dealer, Error, JobState, Report, Storage};
+use sea_orm::ConnectionTrait;
 
-use crate::support::{backends, count, recent_window, registry, windows};
+use crate::support::{
+    POSTGRES_URL, backends, count, notice, postgres_url, recent_window, registry, windows,
+};
 
 fn now() -> NaiveDateTime {
     Utc::now().naive_utc()
@@ -505,4 +508,27 @@ impl Executor for Stuck {
     async fn execute(&self, _job: &ClaimedJob, _hook: &dyn CommitHook) -> dgi::Result<Report> {
         std::future::pending().await
     }
+}
+
+#[tokio::test]
+async fn the_queue_keeps_time_by_the_database_clock() {
+    let Some(url) = postgres_url("queue_clock").await else {
+        notice(&format!("queue_clock: skipped, {POSTGRES_URL} is not set"));
+        return;
+    };
+    let name = url.rsplit('/').next().expect("database name");
+    let admin = Storage::connect(&url).await.expect("opens");
+    // Sessions in a zone nine hours east of UTC: queue times stay UTC.
+    let sql = format!("ALTER DATABASE {name} SET timezone = 'Asia/Jayapura'");
+    admin
+        .connection()
+        .execute_unprepared(&sql)
+        .await
+        .expect("zone");
+    let queue = Queue::new(Storage::connect(&url).await.expect("opens"));
+
+    let offset = queue.sync_clock().await.expect("clock");
+    assert!(offset.num_milliseconds().abs() < 1_000, "{offset}");
+    let gap = queue.now() - now();
+    assert!(gap.num_milliseconds().abs() < 1_000, "{gap}");
 }

@@ -14,8 +14,10 @@ mod worker;
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::{Duration, NaiveDateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -185,12 +187,61 @@ pub struct QueuedJob {
 #[derive(Debug, Clone)]
 pub struct Queue {
     storage: Storage,
+    /// How far the database server's clock is ahead of this machine's, in
+    /// microseconds, as last measured.
+    clock_offset: Arc<AtomicI64>,
 }
 
 impl Queue {
     /// The queue stored in `storage`; [`Storage::init`] creates its tables.
     pub fn new(storage: Storage) -> Self {
-        Self { storage }
+        Self {
+            storage,
+            clock_offset: Arc::default(),
+        }
+    }
+
+    /// The time now (UTC) by the database server's clock, as of the last
+    /// [`Queue::sync_clock`]; this machine's clock until then. Leases and
+    /// due times go by it, so that workers on machines whose clocks
+    /// disagree still agree on which lease expired.
+    pub fn now(&self) -> NaiveDateTime {
+        let offset = Duration::microseconds(self.clock_offset.load(Ordering::Relaxed));
+        Utc::now().naive_utc() + offset
+    }
+
+    /// Measures how far the database server's clock is from this machine's,
+    /// for [`Queue::now`], and returns it. A SQLite database has no server:
+    /// the offset is zero.
+    ///
+    /// # Errors
+    ///
+    /// A database error.
+    pub async fn sync_clock(&self) -> Result<Duration> {
+        let db = self.storage.connection();
+        if db.get_database_backend() != DbBackend::Postgres {
+            return Ok(Duration::zero());
+        }
+        let sql = "SELECT CAST(clock_timestamp() AT TIME ZONE 'UTC' AS timestamp) AS now";
+        let asked = Utc::now().naive_utc();
+        let row = db
+            .query_one_raw(Statement::from_string(DbBackend::Postgres, sql))
+            .await?;
+        let answered = Utc::now().naive_utc();
+        let server: NaiveDateTime = match row {
+            Some(row) => row.try_get("", "now")?,
+            None => return Ok(Duration::zero()),
+        };
+        let offset = server - (asked + (answered - asked) / 2);
+        let micros = offset.num_microseconds().unwrap_or(0);
+        self.clock_offset.store(micros, Ordering::Relaxed);
+        if offset.num_milliseconds().abs() >= 1_000 {
+            tracing::warn!(
+                offset_ms = offset.num_milliseconds(),
+                "this machine's clock disagrees with the database's; the queue goes by the database"
+            );
+        }
+        Ok(offset)
     }
 
     /// The storage the queue lives in.

@@ -28,7 +28,9 @@ impl Default for ScheduleOptions {
 /// Queues, for every active dealer and every job type, the window from its
 /// cursor (less the overlap) to the last whole interval of its API
 /// configuration before `now`, when that interval has passed since the
-/// cursor. A pair without a cursor starts one interval back.
+/// cursor. A pair without a cursor starts one interval back. `now` is the
+/// wall-clock time where the dealers are, as the API's windows are; the
+/// jobs are queued at [`Queue::now`].
 ///
 /// Window ends are whole multiples of the interval since the Unix epoch, so
 /// two schedulers running at once ask for the same window and the queue
@@ -72,7 +74,7 @@ pub async fn schedule(
                 priority: 0,
                 run_at: None,
             };
-            queued.push(queue.enqueue(registry, &job, now).await?);
+            queued.push(queue.enqueue(registry, &job, queue.now()).await?);
         }
     }
     Ok(queued)

@@ -6,7 +6,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use chrono::{NaiveDateTime, Utc};
 use sea_orm::DatabaseTransaction;
 use serde::Serialize;
 use tokio::task::JoinSet;
@@ -168,6 +167,7 @@ impl Worker {
 
         loop {
             if tokio::time::Instant::now() >= next_rescue {
+                self.queue.sync_clock().await?;
                 self.rescue().await?;
                 next_rescue = tokio::time::Instant::now() + self.renew_every();
             }
@@ -214,7 +214,7 @@ impl Worker {
 
     /// Takes back jobs whose worker stopped renewing their lease.
     async fn rescue(&self) -> Result<()> {
-        let rescued = self.queue.rescue(now()).await?;
+        let rescued = self.queue.rescue(self.queue.now()).await?;
         if rescued > 0 {
             tracing::info!(worker = %self.id, rescued, "took back jobs whose lease expired");
         }
@@ -231,7 +231,13 @@ impl Worker {
         }
         let lease = chrono::Duration::from_std(self.options.lease).unwrap_or(chrono::Duration::MAX);
         self.queue
-            .claim(&self.id, free, self.options.per_dealer, lease, now())
+            .claim(
+                &self.id,
+                free,
+                self.options.per_dealer,
+                lease,
+                self.queue.now(),
+            )
             .await
     }
 
@@ -305,7 +311,7 @@ impl Worker {
             .map(|(_, job)| job)
             .collect();
         for job in left {
-            match self.queue.release(&job, &self.id, now()).await {
+            match self.queue.release(&job, &self.id, self.queue.now()).await {
                 Ok(()) => summary.released += 1,
                 Err(Error::LeaseLost(_)) => summary.lost += 1,
                 Err(other) => return Err(other),
@@ -342,7 +348,7 @@ pub struct Completion<'a> {
 impl CommitHook for Completion<'_> {
     async fn before_commit(&self, tx: &DatabaseTransaction, report: &Report) -> Result<()> {
         self.queue
-            .complete_in(tx, self.job, self.worker, report, now())
+            .complete_in(tx, self.job, self.worker, report, self.queue.now())
             .await
     }
 }
@@ -362,16 +368,16 @@ async fn run_one(
     };
     let outcome = match result {
         Ok(report) if report.skipped.is_some() => queue
-            .skip(job, worker, &report, now())
+            .skip(job, worker, &report, queue.now())
             .await
             .map(|()| Outcome::Skipped),
         Ok(_) => Ok(Outcome::Succeeded),
         Err(Error::LeaseLost(_)) => Ok(Outcome::Lost),
         Err(error) => {
-            let retry_at = now() + chrono_delay(retry_delay(retry_base, job.attempt));
+            let retry_at = queue.now() + chrono_delay(retry_delay(retry_base, job.attempt));
             tracing::debug!(%error, attempt = job.attempt, "job failed");
             queue
-                .fail(job, worker, &error, retry_at, now())
+                .fail(job, worker, &error, retry_at, queue.now())
                 .await
                 .map(|state| match state {
                     JobState::Failed => Outcome::Failed,
@@ -391,7 +397,7 @@ async fn keep_lease(queue: &Queue, id: i64, worker: &str, lease: Duration) -> Er
     let length = chrono_delay(lease);
     loop {
         tokio::time::sleep(every).await;
-        match queue.renew(id, worker, length, now()).await {
+        match queue.renew(id, worker, length, queue.now()).await {
             Ok(()) => {}
             Err(lost @ Error::LeaseLost(_)) => return lost,
             Err(error) => tracing::debug!(%error, "lease renewal failed, trying again"),
@@ -420,10 +426,6 @@ pub fn retry_delay(base: Duration, attempt: i32) -> Duration {
 
 fn chrono_delay(delay: Duration) -> chrono::Duration {
     chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::MAX)
-}
-
-fn now() -> NaiveDateTime {
-    Utc::now().naive_utc()
 }
 
 fn poisoned() -> Error {
