@@ -33,7 +33,7 @@ pub use record::{Record, RecordRejection};
 pub use registry::{Entry, Registry};
 pub use report::Report;
 pub use request::{Filters, PullRequest};
-pub use runner::{CommitHook, NoHook, RunRequest, run_job, run_job_with};
+pub use runner::{CommitHook, JobProgress, NoHook, RunRequest, run_job, run_job_with};
 pub use schema::{Child, Field, FieldKind, Schema};
 pub use storage::{Dealer, DealerSource, Processor, Storage, StoreContext, TableProcessor};
 pub use value::Value;

@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use chrono::{Local, NaiveDateTime, Utc};
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::DatabaseTransaction;
+use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use tracing::Instrument;
 
@@ -51,8 +52,22 @@ pub async fn run_job(
     run_job_with(storage, registry, request, &NoHook).await
 }
 
+/// How far a running job has come.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JobProgress {
+    /// API calls the window takes (one per piece of at most the longest
+    /// window the API accepts).
+    pub calls: usize,
+    /// API calls answered so far.
+    pub calls_done: usize,
+    /// Records fetched so far.
+    pub fetched: usize,
+}
+
 /// Work done inside a job's transaction, after its rows are written and
-/// before they commit: whatever it writes commits with them.
+/// before they commit: whatever it writes commits with them. It also hears
+/// how the job goes.
 #[async_trait]
 pub trait CommitHook: Send + Sync {
     /// Called once per successful job. An error rolls the whole job back.
@@ -61,6 +76,9 @@ pub trait CommitHook: Send + Sync {
     ///
     /// Whatever should stop the commit, e.g. [`Error::LeaseLost`].
     async fn before_commit(&self, tx: &DatabaseTransaction, report: &Report) -> Result<()>;
+
+    /// Called after each API call of the job, outside its transaction.
+    async fn progress(&self, _progress: &JobProgress) {}
 }
 
 /// A hook that does nothing.
@@ -130,7 +148,7 @@ async fn execute(
         config.lookback_days,
     )?;
 
-    let raw = fetch(entry, &config, &dealer, &pieces, &request.filters).await?;
+    let raw = fetch(entry, &config, &dealer, &pieces, &request.filters, hook).await?;
     report.calls = pieces.len();
     report.fetched = raw.len();
     let (records, rejections) = decode(entry, raw);
@@ -187,16 +205,22 @@ async fn fetch(
     dealer: &Dealer,
     pieces: &[Window],
     filters: &Filters,
+    hook: &dyn CommitHook,
 ) -> Result<Vec<Json>> {
     let mut raw = Vec::new();
-    match dealer.source {
+    let client = match dealer.source {
         DealerSource::Live => {
             let credentials = dealer
                 .credentials
                 .clone()
                 .ok_or_else(|| Error::MissingCredentials(dealer.id.clone()))?;
-            let client = HttpClient::new(config, credentials)?;
-            for piece in pieces {
+            Some(HttpClient::new(config, credentials)?)
+        }
+        DealerSource::Dummy => None,
+    };
+    for (done, piece) in pieces.iter().enumerate() {
+        match &client {
+            Some(client) => {
                 let request = PullRequest {
                     window: *piece,
                     dealer_id: dealer.id.clone(),
@@ -204,9 +228,7 @@ async fn fetch(
                 };
                 raw.extend(client.pull(&config.endpoint, &request).await?);
             }
-        }
-        DealerSource::Dummy => {
-            for piece in pieces {
+            None => {
                 let generated = entry.job_type.generate(&dealer.id, piece);
                 raw.extend(
                     generated
@@ -215,6 +237,12 @@ async fn fetch(
                 );
             }
         }
+        let progress = JobProgress {
+            calls: pieces.len(),
+            calls_done: done + 1,
+            fetched: raw.len(),
+        };
+        hook.progress(&progress).await;
     }
     Ok(raw)
 }

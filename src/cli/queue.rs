@@ -67,6 +67,7 @@ pub(crate) async fn list(
         "to",
         "state",
         "attempts",
+        "progress",
         "last error",
     ];
     let rows = jobs.iter().map(|j| {
@@ -78,11 +79,20 @@ pub(crate) async fn list(
             dgi::window::format_time(j.to_time),
             j.state.to_string(),
             format!("{}/{}", j.attempts, j.max_attempts),
+            j.progress.map(|p| progress(&p)).unwrap_or_default(),
             j.last_error.clone().unwrap_or_default(),
         ]
     });
     println!("{}", table(&header, rows));
     Ok(())
+}
+
+/// `2/3 calls, 120 fetched`.
+fn progress(progress: &dgi::JobProgress) -> String {
+    format!(
+        "{}/{} calls, {} fetched",
+        progress.calls_done, progress.calls, progress.fetched
+    )
 }
 
 pub(crate) async fn status(storage: &Storage, format: Format) -> Result<()> {

@@ -8,11 +8,15 @@ use chrono::{NaiveDateTime, Utc};
 use dgi::queue::{
     ClaimedJob, Completion, Executor, NewJob, Queue, RunExecutor, Worker, WorkerOptions,
 };
-use dgi::{CommitHook, Dealer, Error, JobState, Report, Storage};
+use dgi::{CommitHook, Dealer, Error, JobProgress, JobState, Report, Storage};
 use sea_orm::ConnectionTrait;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
+use crate::leasing::leasing;
 use crate::support::{
-    POSTGRES_URL, backends, count, notice, postgres_url, recent_window, registry, windows,
+    POSTGRES_URL, backends, count, envelope, live_dealer, notice, postgres_url, recent_window,
+    registry, windows,
 };
 
 fn now() -> NaiveDateTime {
@@ -314,6 +318,99 @@ impl Executor for Flaky {
             status: 503,
             body: String::new(),
         })
+    }
+}
+
+/// A server whose first leasing answer comes at once, with one record, and
+/// every later one after `delay`, empty.
+async fn first_call_fast(delay: Duration) -> MockServer {
+    let server = MockServer::start().await;
+    let answer =
+        |data: &[serde_json::Value]| ResponseTemplate::new(200).set_body_json(envelope(data));
+    Mock::given(method("POST"))
+        .and(path("/dgi-api/v1.3/lsng/read"))
+        .respond_with(answer(&[leasing("P/1", 100)]))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/dgi-api/v1.3/lsng/read"))
+        .respond_with(answer(&[]).set_delay(delay))
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn a_running_job_shows_how_far_it_has_come() {
+    for db in backends("queue_progress").await {
+        let server = first_call_fast(Duration::from_secs(2)).await;
+        live_dealer(&db.storage, &server).await;
+        let queue = Queue::new(db.storage.clone());
+        let two_calls = NewJob {
+            window: recent_window(10),
+            ..job("leasing", "08138")
+        };
+        let id = queue.enqueue(registry(), &two_calls, now()).await;
+        let id = id.expect("queued").id;
+        let executor = Arc::new(RunExecutor::new(db.storage.clone(), registry()));
+        let worker = Worker::new(queue.clone(), executor, fast(true));
+        let running = tokio::spawn(async move { worker.run(std::future::pending()).await });
+
+        let halfway = JobProgress {
+            calls: 2,
+            calls_done: 1,
+            fetched: 1,
+        };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let seen = loop {
+            let job = queue.get(id).await.expect("job");
+            if job.progress == Some(halfway) || Instant::now() > deadline {
+                break job;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        };
+        assert_eq!(seen.progress, Some(halfway), "{}", db.name);
+        assert_eq!(seen.state, JobState::Running);
+
+        let summary = running.await.expect("task").expect("worker");
+        assert_eq!(summary.succeeded, 1, "{}", db.name);
+        let done = queue.get(id).await.expect("job").progress;
+        let whole = JobProgress {
+            calls_done: 2,
+            ..halfway
+        };
+        assert_eq!(done, Some(whole), "{}", db.name);
+    }
+}
+
+#[tokio::test]
+async fn init_adds_the_progress_column_to_a_job_table_without_it() {
+    for db in backends("queue_progress_column").await {
+        dummy_dealers(&db.storage, &["08138"]).await;
+        let queue = Queue::new(db.storage.clone());
+        let id = enqueue(&queue, "leasing", "08138").await;
+        let drop = "ALTER TABLE dgi_jobs DROP COLUMN progress";
+        db.storage
+            .connection()
+            .execute_unprepared(drop)
+            .await
+            .expect("dropped");
+        assert!(
+            queue.get(id).await.is_err(),
+            "{}: the column is missing",
+            db.name
+        );
+
+        db.storage.init(registry()).await.expect("init");
+        let job = queue.get(id).await.expect("job");
+        assert_eq!(
+            (job.state, job.progress),
+            (JobState::Queued, None),
+            "{}",
+            db.name
+        );
     }
 }
 

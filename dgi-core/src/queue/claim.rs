@@ -7,7 +7,7 @@ use serde_json::Value as Json;
 use super::{JobState, Queue, statement};
 use crate::request::Filters;
 use crate::window::Window;
-use crate::{Error, Report, Result, RunRequest};
+use crate::{Error, JobProgress, Report, Result, RunRequest};
 
 /// Serialises claims on PostgreSQL, so that each claim sees the jobs the
 /// previous one started and per-dealer limits hold across workers.
@@ -99,6 +99,31 @@ impl Queue {
                    WHERE id = $3 AND locked_by = $4 AND state = 'running'";
         let values = vec![(now + lease).into(), now.into(), id.into(), worker.into()];
         expect_one(self.storage.connection(), id, sql, values).await
+    }
+
+    /// Records how far a running job has come, if `worker` still holds it.
+    /// Returns whether it does.
+    ///
+    /// # Errors
+    ///
+    /// A database error.
+    pub async fn record_progress(
+        &self,
+        job: &ClaimedJob,
+        worker: &str,
+        progress: &JobProgress,
+        now: NaiveDateTime,
+    ) -> Result<bool> {
+        let sql = "UPDATE dgi_jobs SET progress = $1, updated_at = $2 \
+                   WHERE id = $3 AND locked_by = $4 AND state = 'running'";
+        let progress = serde_json::to_string(progress).map_err(|e| Error::Corrupt {
+            what: "job progress",
+            reason: e.to_string(),
+        })?;
+        let values = vec![progress.into(), now.into(), job.id.into(), worker.into()];
+        let db = self.storage.connection();
+        let stmt = statement(db.get_database_backend(), sql, values);
+        Ok(db.execute_raw(stmt).await?.rows_affected() == 1)
     }
 
     /// Marks a job succeeded inside the transaction of its rows, and moves
@@ -306,7 +331,7 @@ fn claim_sql(backend: DbBackend) -> String {
              SELECT id FROM ranked WHERE slot <= $5 ORDER BY {order} LIMIT $6) \
            {lock}) \
          UPDATE dgi_jobs SET state = 'running', locked_by = $3, lease_until = $4, \
-           attempts = attempts + 1, updated_at = $1 \
+           attempts = attempts + 1, progress = NULL, updated_at = $1 \
          WHERE id IN (SELECT id FROM picked) \
          RETURNING id, job_type, dealer_id, from_time, to_time, filters, attempts, max_attempts"
     )

@@ -29,6 +29,7 @@ pub mod job {
         pub lease_until: Option<DateTime>,
         pub last_error: Option<String>,
         pub report: Option<String>,
+        pub progress: Option<String>,
         pub created_at: DateTime,
         pub updated_at: DateTime,
         pub finished_at: Option<DateTime>,

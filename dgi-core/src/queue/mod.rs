@@ -36,7 +36,7 @@ pub use worker::{
 use self::entities::job;
 use crate::request::Filters;
 use crate::window::Window;
-use crate::{Error, Registry, Result, Storage};
+use crate::{Error, JobProgress, Registry, Result, Storage};
 
 /// Where a job stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -177,6 +177,8 @@ pub struct QueuedJob {
     pub last_error: Option<String>,
     /// The run's report, after success.
     pub report: Option<Json>,
+    /// How far the last attempt came, once it made an API call.
+    pub progress: Option<JobProgress>,
     /// When the job was queued.
     pub created_at: NaiveDateTime,
     /// When the job finished.
@@ -492,6 +494,7 @@ impl Queue {
 pub(crate) async fn create_tables(db: &impl ConnectionTrait) -> Result<()> {
     let mut table = Schema::new(db.get_database_backend()).create_table_from_entity(job::Entity);
     db.execute(table.if_not_exists()).await?;
+    add_progress_column(db).await?;
     let sql = format!(
         "CREATE UNIQUE INDEX IF NOT EXISTS ux_dgi_jobs_pending ON dgi_jobs (unique_key) \
          WHERE state IN {PENDING}"
@@ -503,6 +506,32 @@ pub(crate) async fn create_tables(db: &impl ConnectionTrait) -> Result<()> {
     let running = "CREATE INDEX IF NOT EXISTS ix_dgi_jobs_running \
                    ON dgi_jobs (dealer_id, lease_until) WHERE state = 'running'";
     db.execute_unprepared(running).await?;
+    Ok(())
+}
+
+/// Adds `progress` to a job table made before the column was.
+async fn add_progress_column(db: &impl ConnectionTrait) -> Result<()> {
+    match db.get_database_backend() {
+        DbBackend::Postgres => {
+            let sql = "ALTER TABLE dgi_jobs ADD COLUMN IF NOT EXISTS progress varchar";
+            db.execute_unprepared(sql).await?;
+        }
+        backend => {
+            let sql = "SELECT COUNT(*) AS n FROM pragma_table_info('dgi_jobs') \
+                       WHERE name = 'progress'";
+            let row = db
+                .query_one_raw(Statement::from_string(backend, sql))
+                .await?;
+            let present = match row {
+                Some(row) => row.try_get::<i64>("", "n")? > 0,
+                None => false,
+            };
+            if !present {
+                db.execute_unprepared("ALTER TABLE dgi_jobs ADD COLUMN progress text")
+                    .await?;
+            }
+        }
+    }
     Ok(())
 }
 
@@ -544,7 +573,15 @@ fn queued_job(model: job::Model) -> Result<QueuedJob> {
             reason: e.to_string(),
         })
     };
+    let progress = match model.progress.as_deref() {
+        Some(text) => Some(serde_json::from_str(text).map_err(|e| Error::Corrupt {
+            what: "job progress",
+            reason: e.to_string(),
+        })?),
+        None => None,
+    };
     Ok(QueuedJob {
+        progress,
         filters: parse(&model.filters, "job filters")?,
         report: model
             .report

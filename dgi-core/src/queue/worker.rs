@@ -13,7 +13,7 @@ use tracing::Instrument;
 
 use super::{ClaimedJob, JobState, Queue};
 use crate::runner::{CommitHook, run_job_with};
-use crate::{Error, Registry, Report, Result, Storage};
+use crate::{Error, JobProgress, Registry, Report, Result, Storage};
 
 /// Runs a claimed job. The hook must run inside the job's transaction,
 /// before it commits.
@@ -333,7 +333,7 @@ enum Outcome {
 
 /// The hook that marks a claimed job succeeded inside the transaction of
 /// its rows; it fails with [`Error::LeaseLost`], rolling the job back, when
-/// `worker` no longer holds the job.
+/// `worker` no longer holds the job. It also records the job's progress.
 #[derive(Debug, Clone, Copy)]
 pub struct Completion<'a> {
     /// The queue holding the job.
@@ -350,6 +350,19 @@ impl CommitHook for Completion<'_> {
         self.queue
             .complete_in(tx, self.job, self.worker, report, self.queue.now())
             .await
+    }
+
+    async fn progress(&self, progress: &JobProgress) {
+        let now = self.queue.now();
+        match self
+            .queue
+            .record_progress(self.job, self.worker, progress, now)
+            .await
+        {
+            Ok(true) => {}
+            Ok(false) => tracing::debug!("progress not recorded: the lease is lost"),
+            Err(error) => tracing::debug!(%error, "progress not recorded"),
+        }
     }
 }
 
