@@ -18,7 +18,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let queue = Queue::new(storage.clone());
-    let now = chrono::Utc::now().naive_utc();
+    queue.sync_clock().await?;
     let template = NewJob {
         job_type: String::new(),
         dealer_id: String::new(),
@@ -29,7 +29,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let codes: Vec<String> = registry.codes().iter().map(|c| (*c).to_owned()).collect();
     let queued = queue
-        .enqueue_all_dealers(registry, &template, &codes, now)
+        .enqueue_all_dealers(registry, &template, &codes, queue.now())
         .await?;
     println!("{} jobs queued", queued.len());
 

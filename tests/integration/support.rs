@@ -2,12 +2,12 @@
 
 use std::io::Write;
 use std::str::FromStr;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use chrono::{Duration, Local, NaiveDateTime};
 use dgi::{ConfigUpdate, Credentials, Dealer, Registry, Storage, Window};
 use rust_decimal::Decimal;
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value as Json, json};
 use wiremock::MockServer;
 
@@ -18,6 +18,9 @@ pub(crate) const API_KEY: &str = "dgi-key-test:abc123";
 pub(crate) const SECRET_KEY: &str = "dgi-secret-test:xyz789";
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// Whether this process has dropped the databases earlier test runs left.
+static SWEPT: AtomicBool = AtomicBool::new(false);
 
 /// A fresh, initialised database of one backend.
 pub(crate) struct TestDb {
@@ -76,6 +79,9 @@ pub(crate) async fn postgres_url(test: &str) -> Option<String> {
     );
     let admin = Storage::connect(&base).await.expect("postgres answers");
     let conn = admin.connection();
+    if !SWEPT.swap(true, Ordering::Relaxed) {
+        drop_stale_databases(conn).await;
+    }
     conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
         .await
         .expect("drop");
@@ -87,6 +93,36 @@ pub(crate) async fn postgres_url(test: &str) -> Option<String> {
         _ => format!("{base}/{name}"),
     };
     Some(url)
+}
+
+/// Drops the test databases of test processes that have ended: each name
+/// holds its process's id. Without `/proc` nothing is dropped.
+async fn drop_stale_databases(conn: &impl ConnectionTrait) {
+    if !std::path::Path::new("/proc/self").exists() {
+        return;
+    }
+    let sql = "SELECT datname FROM pg_database WHERE datname LIKE 'dgi\\_test\\_%'";
+    let Ok(rows) = conn
+        .query_all_raw(Statement::from_string(conn.get_database_backend(), sql))
+        .await
+    else {
+        return;
+    };
+    for row in rows {
+        let Ok(name) = row.try_get::<String>("", "datname") else {
+            continue;
+        };
+        let pid = name.split('_').nth(2).unwrap_or_default();
+        if pid.is_empty() || std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            continue;
+        }
+        let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        if let Err(error) = conn.execute_unprepared(&drop).await {
+            notice(&format!(
+                "could not drop the stale test database {name}: {error}"
+            ));
+        }
+    }
 }
 
 /// Writes past the test harness's capture, so skips show in the output.

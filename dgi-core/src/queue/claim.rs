@@ -4,6 +4,7 @@ use chrono::{Duration, NaiveDateTime};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, QueryResult};
 use serde_json::Value as Json;
 
+use super::schedule::CURSOR_CONFLICT;
 use super::{JobState, Queue, statement};
 use crate::request::Filters;
 use crate::window::Window;
@@ -141,8 +142,19 @@ impl Queue {
         report: &Report,
         now: NaiveDateTime,
     ) -> Result<()> {
-        finish(tx, job, worker, JobState::Succeeded, report, now).await?;
-        super::schedule::advance_cursor(tx, &job.request, now).await
+        if tx.get_database_backend() != DbBackend::Postgres {
+            finish(tx, job, worker, JobState::Succeeded, report, now).await?;
+            return super::schedule::advance_cursor(tx, &job.request, now).await;
+        }
+        // One round trip: the cursor moves only if the job was still held.
+        let (update, mut values) = finish_update(job, worker, JobState::Succeeded, report, now)?;
+        let sql = format!(
+            "WITH done AS ({update} RETURNING job_type, dealer_id) \
+             INSERT INTO dgi_cursors (job_type, dealer_id, synced_until, updated_at) \
+             SELECT job_type, dealer_id, $6, $3 FROM done {CURSOR_CONFLICT}"
+        );
+        values.push(job.request.window.to.into());
+        expect_one(tx, job.id, &sql, values).await
     }
 
     /// Records a failure: retried at `retry_at` while attempts remain and the
@@ -248,6 +260,18 @@ async fn finish(
     report: &Report,
     now: NaiveDateTime,
 ) -> Result<()> {
+    let (sql, values) = finish_update(job, worker, state, report, now)?;
+    expect_one(db, job.id, sql, values).await
+}
+
+/// The update behind [`finish`], and its values.
+fn finish_update(
+    job: &ClaimedJob,
+    worker: &str,
+    state: JobState,
+    report: &Report,
+    now: NaiveDateTime,
+) -> Result<(&'static str, Vec<sea_orm::Value>)> {
     let sql = "UPDATE dgi_jobs SET state = $1, report = $2, finished_at = $3, updated_at = $3, \
                lease_until = NULL, last_error = NULL \
                WHERE id = $4 AND locked_by = $5 AND state = 'running'";
@@ -262,7 +286,7 @@ async fn finish(
         job.id.into(),
         worker.into(),
     ];
-    expect_one(db, job.id, sql, values).await
+    Ok((sql, values))
 }
 
 /// Runs `sql` and fails with [`Error::LeaseLost`] when it changed no row.

@@ -80,6 +80,13 @@ pub async fn schedule(
     Ok(queued)
 }
 
+/// What an insert into `dgi_cursors` does when the pair has a cursor: move
+/// it to the later of the two times.
+pub(crate) const CURSOR_CONFLICT: &str = "ON CONFLICT (job_type, dealer_id) DO UPDATE \
+    SET synced_until = CASE WHEN dgi_cursors.synced_until < excluded.synced_until \
+    THEN excluded.synced_until ELSE dgi_cursors.synced_until END, \
+    updated_at = excluded.updated_at";
+
 /// Moves the cursor of the job's (job type, dealer) to the end of its
 /// window, never backwards, inside the job's transaction.
 pub(crate) async fn advance_cursor(
@@ -87,18 +94,17 @@ pub(crate) async fn advance_cursor(
     request: &RunRequest,
     now: NaiveDateTime,
 ) -> Result<()> {
-    let sql = "INSERT INTO dgi_cursors (job_type, dealer_id, synced_until, updated_at) \
-               VALUES ($1, $2, $3, $4) ON CONFLICT (job_type, dealer_id) DO UPDATE \
-               SET synced_until = CASE WHEN dgi_cursors.synced_until < excluded.synced_until \
-               THEN excluded.synced_until ELSE dgi_cursors.synced_until END, \
-               updated_at = excluded.updated_at";
+    let sql = format!(
+        "INSERT INTO dgi_cursors (job_type, dealer_id, synced_until, updated_at) \
+         VALUES ($1, $2, $3, $4) {CURSOR_CONFLICT}"
+    );
     let values = vec![
         request.job_type.clone().into(),
         request.dealer_id.clone().into(),
         request.window.to.into(),
         now.into(),
     ];
-    tx.execute_raw(statement(tx.get_database_backend(), sql, values))
+    tx.execute_raw(statement(tx.get_database_backend(), &sql, values))
         .await?;
     Ok(())
 }
