@@ -11,7 +11,9 @@
 //! Run with `cargo bench --bench queue`. `DGI_BENCH_NOOP_JOBS` and
 //! `DGI_BENCH_REAL_JOBS` change how many jobs each case runs (10,000 and
 //! 200); `DGI_BENCH_BACKENDS=postgres` (or `sqlite`) runs one backend only,
-//! and `DGI_BENCH_WORKERS=4` (or `1,2`) only those worker counts.
+//! `DGI_BENCH_WORKERS=4` (or `1,2`) only those worker counts, and
+//! `DGI_BENCH_PER_DEALER` sets the per-dealer limit (1,000 by default, which
+//! leaves it unreached; the jobs are spread over 50 dealers).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -210,7 +212,7 @@ async fn worker(url: &str, registry: &'static Registry, kind: Kind) -> Result<Wo
 fn options() -> WorkerOptions {
     WorkerOptions {
         concurrency: 8,
-        per_dealer: 1_000,
+        per_dealer: count_from_env("DGI_BENCH_PER_DEALER", 1_000),
         poll: Duration::from_millis(50),
         until_idle: true,
         ..WorkerOptions::default()
