@@ -237,6 +237,9 @@ pub(crate) struct QueueAdd {
     /// Higher runs first.
     #[arg(long, default_value_t = 0)]
     pub(crate) priority: i32,
+    /// Not before this many seconds from now.
+    #[arg(long, default_value_t = 0)]
+    pub(crate) delay_secs: u32,
 }
 
 #[derive(Debug, clap::Args)]
@@ -250,7 +253,8 @@ pub(crate) struct WorkerArgs {
     /// Lease length in seconds; renewed every third of it.
     #[arg(long, default_value_t = 30)]
     pub(crate) lease_secs: u64,
-    /// Stop once nothing is queued or running.
+    /// Stop once nothing is queued (due or not), running or waiting for a
+    /// retry.
     #[arg(long)]
     pub(crate) until_idle: bool,
     /// Seconds running jobs get to finish after Ctrl-C.

@@ -30,7 +30,7 @@ pub(crate) async fn add(storage: &Storage, registry: &Registry, add: QueueAdd) -
         window,
         filters,
         priority: add.priority,
-        run_at: None,
+        run_at: Some(queue.now() + chrono::Duration::seconds(add.delay_secs.into())),
     };
     let queued = match (&add.dealer, add.all_dealers) {
         (Some(_), false) => vec![queue.enqueue(registry, &job, queue.now()).await?],

@@ -200,6 +200,23 @@ fn queue_commands_follow_their_contract() {
     assert_eq!(status["cancelled"], 1);
     assert_eq!(status["queued"], 0);
 
+    let mut args = vec!["queue", "add", "prospect", "--dealer", "12284"];
+    args.extend(["--delay-secs", "3600"]);
+    args.extend(window);
+    let delayed: i64 = ok(&dgi(&db, &args)).trim().parse().expect("id");
+    let queued = ok(&dgi(
+        &db,
+        &["queue", "list", "--state", "queued", "--format", "json"],
+    ));
+    let queued: Json = serde_json::from_str(&queued).expect("json");
+    assert_eq!(queued.as_array().map(Vec::len), Some(1), "{queued}");
+    assert_eq!(queued[0]["id"], delayed);
+    let (created, run_at) = (time(&queued[0]["createdAt"]), time(&queued[0]["runAt"]));
+    assert!(
+        run_at - created >= chrono::Duration::minutes(59),
+        "{queued}"
+    );
+
     let listed = ok(&dgi(
         &db,
         &["queue", "list", "--state", "cancelled", "--format", "json"],
@@ -215,4 +232,10 @@ fn queue_commands_follow_their_contract() {
     assert!(out.contains("jobs queued"), "{out}");
     let out = ok(&dgi(&db, &["queue", "prune", "--older-than-days", "0"]));
     assert!(out.contains("finished jobs deleted"), "{out}");
+}
+
+/// A time as `queue list --format json` prints it.
+fn time(value: &Json) -> chrono::NaiveDateTime {
+    let text = value.as_str().expect("a time is a string");
+    text.parse().expect("an ISO 8601 time")
 }

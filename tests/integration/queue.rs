@@ -162,6 +162,47 @@ async fn a_dealer_at_its_limit_does_not_hide_the_jobs_of_others() {
 }
 
 #[tokio::test]
+async fn claims_go_by_priority_and_wait_for_run_at() {
+    for db in backends("queue_priority").await {
+        dummy_dealers(&db.storage, &["08138", "12284", "13000"]).await;
+        let queue = Queue::new(db.storage.clone());
+        let low = enqueue(&queue, "leasing", "08138").await;
+        let urgent = NewJob {
+            priority: 5,
+            ..job("leasing", "12284")
+        };
+        let urgent = queue
+            .enqueue(registry(), &urgent, now())
+            .await
+            .expect("queued");
+        let later = NewJob {
+            run_at: Some(now() + chrono::Duration::hours(1)),
+            priority: 9,
+            ..job("leasing", "13000")
+        };
+        let later = queue
+            .enqueue(registry(), &later, now())
+            .await
+            .expect("queued");
+        let lease = chrono::Duration::seconds(30);
+
+        let first = queue.claim("a", 1, 1, lease, now()).await.expect("claim");
+        let ids: Vec<i64> = first.iter().map(|j| j.id).collect();
+        assert_eq!(ids, [urgent.id], "{}: the higher priority first", db.name);
+        let rest = queue.claim("a", 10, 1, lease, now()).await.expect("claim");
+        let ids: Vec<i64> = rest.iter().map(|j| j.id).collect();
+        assert_eq!(ids, [low], "{}: the delayed job is not due", db.name);
+        let waiting = queue.get(later.id).await.expect("job");
+        assert_eq!(waiting.state, JobState::Queued, "{}", db.name);
+
+        let due = now() + chrono::Duration::hours(2);
+        let last = queue.claim("a", 10, 1, lease, due).await.expect("claim");
+        let ids: Vec<i64> = last.iter().map(|j| j.id).collect();
+        assert_eq!(ids, [later.id], "{}: due once its time has come", db.name);
+    }
+}
+
+#[tokio::test]
 async fn an_expired_lease_is_claimed_again_and_the_old_worker_cannot_commit() {
     for db in backends("queue_lease").await {
         dummy_dealers(&db.storage, &["08138"]).await;
