@@ -36,11 +36,29 @@ fn job(job_type: &str, dealer: &str) -> NewJob {
 
 /// Enqueues a job of the last two days and returns its id.
 async fn enqueue(queue: &Queue, job_type: &str, dealer: &str) -> i64 {
+    enqueue_job(queue, &job(job_type, dealer)).await
+}
+
+/// Enqueues `job` and returns its id.
+async fn enqueue_job(queue: &Queue, job: &NewJob) -> i64 {
     queue
-        .enqueue(registry(), &job(job_type, dealer), now())
+        .enqueue(registry(), job, now())
         .await
         .expect("queued")
         .id
+}
+
+/// Sets how often the leasing API configuration retries, and so how many
+/// attempts a queued leasing job gets (one more).
+async fn leasing_retries(storage: &Storage, retries: u32) {
+    let update = dgi::ConfigUpdate {
+        retries: Some(retries),
+        ..Default::default()
+    };
+    storage
+        .update_api_config("leasing", &update)
+        .await
+        .expect("config");
 }
 
 async fn dummy_dealers(storage: &Storage, ids: &[&str]) {
@@ -171,34 +189,28 @@ async fn claims_go_by_priority_and_wait_for_run_at() {
             priority: 5,
             ..job("leasing", "12284")
         };
-        let urgent = queue
-            .enqueue(registry(), &urgent, now())
-            .await
-            .expect("queued");
+        let urgent = enqueue_job(&queue, &urgent).await;
         let later = NewJob {
             run_at: Some(now() + chrono::Duration::hours(1)),
             priority: 9,
             ..job("leasing", "13000")
         };
-        let later = queue
-            .enqueue(registry(), &later, now())
-            .await
-            .expect("queued");
+        let later = enqueue_job(&queue, &later).await;
         let lease = chrono::Duration::seconds(30);
 
         let first = queue.claim("a", 1, 1, lease, now()).await.expect("claim");
         let ids: Vec<i64> = first.iter().map(|j| j.id).collect();
-        assert_eq!(ids, [urgent.id], "{}: the higher priority first", db.name);
+        assert_eq!(ids, [urgent], "{}: the higher priority first", db.name);
         let rest = queue.claim("a", 10, 1, lease, now()).await.expect("claim");
         let ids: Vec<i64> = rest.iter().map(|j| j.id).collect();
         assert_eq!(ids, [low], "{}: the delayed job is not due", db.name);
-        let waiting = queue.get(later.id).await.expect("job");
+        let waiting = queue.get(later).await.expect("job");
         assert_eq!(waiting.state, JobState::Queued, "{}", db.name);
 
         let due = now() + chrono::Duration::hours(2);
         let last = queue.claim("a", 10, 1, lease, due).await.expect("claim");
         let ids: Vec<i64> = last.iter().map(|j| j.id).collect();
-        assert_eq!(ids, [later.id], "{}: due once its time has come", db.name);
+        assert_eq!(ids, [later], "{}: due once its time has come", db.name);
     }
 }
 
@@ -280,14 +292,7 @@ async fn an_expired_lease_is_claimed_again_and_the_old_worker_cannot_commit() {
 async fn an_expired_lease_on_the_last_attempt_discards_the_job() {
     for db in backends("queue_lease_last").await {
         dummy_dealers(&db.storage, &["08138"]).await;
-        let update = dgi::ConfigUpdate {
-            retries: Some(0),
-            ..Default::default()
-        };
-        db.storage
-            .update_api_config("leasing", &update)
-            .await
-            .expect("config");
+        leasing_retries(&db.storage, 0).await;
         let queue = Queue::new(db.storage.clone());
         let id = enqueue(&queue, "leasing", "08138").await;
         let start = now();
@@ -459,14 +464,7 @@ async fn init_adds_the_progress_column_to_a_job_table_without_it() {
 async fn retry_delays_grow_until_the_job_is_discarded() {
     for db in backends("queue_retry").await {
         dummy_dealers(&db.storage, &["08138"]).await;
-        let update = dgi::ConfigUpdate {
-            retries: Some(3),
-            ..Default::default()
-        };
-        db.storage
-            .update_api_config("leasing", &update)
-            .await
-            .expect("config");
+        leasing_retries(&db.storage, 3).await;
         let queue = Queue::new(db.storage.clone());
         let id = enqueue(&queue, "leasing", "08138").await;
 
