@@ -24,20 +24,21 @@ async fn queue(storage: &Storage) -> Result<Queue> {
 pub(crate) async fn add(storage: &Storage, registry: &Registry, add: QueueAdd) -> Result<()> {
     let queue = queue(storage).await?;
     let (window, filters) = add.window.parse()?;
+    let now = queue.now();
     let job = NewJob {
         job_type: add.job_type.clone(),
         dealer_id: add.dealer.clone().unwrap_or_default(),
         window,
         filters,
         priority: add.priority,
-        run_at: Some(queue.now() + chrono::Duration::seconds(add.delay_secs.into())),
+        run_at: Some(now + chrono::Duration::seconds(add.delay_secs.into())),
     };
     let queued = match (&add.dealer, add.all_dealers) {
-        (Some(_), false) => vec![queue.enqueue(registry, &job, queue.now()).await?],
+        (Some(_), false) => vec![queue.enqueue(registry, &job, now).await?],
         (None, true) => {
             let types = [add.job_type.clone()];
             queue
-                .enqueue_all_dealers(registry, &job, &types, queue.now())
+                .enqueue_all_dealers(registry, &job, &types, now)
                 .await?
         }
         _ => bail!("give either --dealer or --all-dealers"),

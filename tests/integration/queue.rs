@@ -61,6 +61,11 @@ async fn leasing_retries(storage: &Storage, retries: u32) {
         .expect("config");
 }
 
+/// The ids of claimed jobs, in claim order.
+fn claimed_ids(jobs: &[ClaimedJob]) -> Vec<i64> {
+    jobs.iter().map(|j| j.id).collect()
+}
+
 async fn dummy_dealers(storage: &Storage, ids: &[&str]) {
     for id in ids {
         storage
@@ -169,7 +174,7 @@ async fn a_dealer_at_its_limit_does_not_hide_the_jobs_of_others() {
         let first = queue.claim("a", 1, 1, lease, now()).await.expect("claim");
         assert_eq!(first[0].request.dealer_id, "08138", "{}", db.name);
         let next = queue.claim("b", 4, 1, lease, now()).await.expect("claim");
-        let ids: Vec<i64> = next.iter().map(|j| j.id).collect();
+        let ids = claimed_ids(&next);
         assert_eq!(
             ids,
             [last],
@@ -199,17 +204,17 @@ async fn claims_go_by_priority_and_wait_for_run_at() {
         let lease = chrono::Duration::seconds(30);
 
         let first = queue.claim("a", 1, 1, lease, now()).await.expect("claim");
-        let ids: Vec<i64> = first.iter().map(|j| j.id).collect();
+        let ids = claimed_ids(&first);
         assert_eq!(ids, [urgent], "{}: the higher priority first", db.name);
         let rest = queue.claim("a", 10, 1, lease, now()).await.expect("claim");
-        let ids: Vec<i64> = rest.iter().map(|j| j.id).collect();
+        let ids = claimed_ids(&rest);
         assert_eq!(ids, [low], "{}: the delayed job is not due", db.name);
         let waiting = queue.get(later).await.expect("job");
         assert_eq!(waiting.state, JobState::Queued, "{}", db.name);
 
         let due = now() + chrono::Duration::hours(2);
         let last = queue.claim("a", 10, 1, lease, due).await.expect("claim");
-        let ids: Vec<i64> = last.iter().map(|j| j.id).collect();
+        let ids = claimed_ids(&last);
         assert_eq!(ids, [later], "{}: due once its time has come", db.name);
     }
 }
